@@ -1,0 +1,145 @@
+/**
+ * The JSON the dashboard's HTTP API and socket.io feed return: one vocabulary
+ * for the API, the UI and the tests (DESIGN.md, "HTTP API field names").
+ * Browser code imports only from here, never from server/.
+ */
+
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled' | 'metrics_only';
+export type Health = 'healthy' | 'degraded' | 'failing';
+export type ServiceKind = 'service' | 'database' | 'virtual';
+export type Outcome = 'success' | 'failure' | 'timeout' | 'short_circuited' | 'bulkhead_rejected';
+
+export interface TopologyService {
+  name: string;
+  kind: ServiceKind;
+  health: Health;
+  /** Requests per second the service received (sum of incoming edges), 0 for pure callers. */
+  rps?: number;
+  errorRate?: number;
+  /** 0–1, null when the service does not report it. */
+  eventLoopUtilization: number | null;
+  eventLoopDelayP99Ms?: number | null;
+  /** True when any bulkhead of this service is saturated. */
+  saturated?: boolean;
+  activeRequests?: number | null;
+}
+
+export interface EdgeBulkhead {
+  name: string;
+  active: number;
+  limit: number | null;
+  queued: number;
+  queueLimit: number | null;
+  rejectionsPerSec: number;
+  saturation: number | null;
+}
+
+export interface TopologyEdge {
+  source: string;
+  target: string;
+  rps: number;
+  errorRate: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  outcomes: Record<Outcome, number>;
+  breaker: { name: string; state: BreakerState } | null;
+  bulkhead: EdgeBulkhead | null;
+  /** Attempts per logical call (1 = no retries). */
+  retryAmplification: number | null;
+  /** Calls waiting on the dependency now. */
+  inflight: number | null;
+  /** Share (0–1) of the caller's in-flight requests waiting on this dependency; null when unknown. */
+  blockedShare: number | null;
+}
+
+export interface Cascade {
+  rootCauses: string[];
+  blastRadius: string[];
+  /** Edges on the propagation paths, as "source->target". */
+  path?: string[];
+  sentence: string;
+}
+
+export interface Topology {
+  /** Epoch ms the topology describes. */
+  at: number;
+  windowSeconds?: number;
+  services: TopologyService[];
+  edges: TopologyEdge[];
+  cascade: Cascade;
+}
+
+export interface BulkheadRow {
+  service: string;
+  name: string;
+  dependency: string;
+  active: number;
+  limit: number | null;
+  queued: number;
+  queueLimit: number | null;
+  rejectionsPerSec: number;
+  /** active / limit, 0–1 (null without a limit). */
+  saturation: number | null;
+  /** Share (0–1) of the window the bulkhead spent saturated. */
+  saturatedShare?: number;
+}
+
+export interface BreakerTransitionEvent {
+  name: string;
+  service: string;
+  dependency: string;
+  from: BreakerState;
+  to: BreakerState;
+  atMs: number;
+}
+
+/** Socket.io events (server → client). Clients emit `subscribe` with a list of topics. */
+export const LIVE_EVENTS = {
+  /** Client → server: `socket.emit('subscribe', ['topology', 'bulkheads', 'breakers'])`. */
+  SUBSCRIBE: 'subscribe',
+  /** Server → client, at most once a second: a full Topology for "now" (default window). */
+  TOPOLOGY: 'topology',
+  /** Server → client, at most once a second: BulkheadRow[]. */
+  BULKHEADS: 'bulkheads',
+  /** Server → client, immediately on every breaker transition: BreakerTransitionEvent. */
+  BREAKER_TRANSITION: 'breaker:transition',
+} as const;
+
+/** `GET /api/config`. */
+export interface DashboardConfig {
+  /**
+   * Link to traces, e.g. `http://jaeger:16686/search?service={service}&tags=%7B%22peer.service%22%3A%22{peer}%22%7D`
+   * or `http://tempo/trace/{traceId}`. Placeholders: {service}, {peer}, {traceId}. Empty string = no link.
+   */
+  traceUrlTemplate: string;
+  /** How far back the scrubber can go. */
+  retentionHours: number;
+}
+
+/**
+ * `GET /api/edges/history?source=&target=&from=&to=` (epoch ms) → EdgeHistoryPoint[],
+ * one point per rollup bucket (10 s) in [from, to], oldest first.
+ */
+export interface EdgeHistoryPoint {
+  /** Bucket start, epoch ms. */
+  t: number;
+  rps: number;
+  errorRate: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  retryAmplification: number | null;
+}
+
+/**
+ * `GET /api/bulkheads/history?service=&name=&from=&to=` (epoch ms) → BulkheadHistoryPoint[],
+ * one point per rollup bucket (10 s) in [from, to], oldest first.
+ */
+export interface BulkheadHistoryPoint {
+  t: number;
+  active: number;
+  limit: number | null;
+  queued: number;
+  queueLimit: number | null;
+  rejectionsPerSec: number;
+  saturation: number | null;
+}

@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { DashboardConfig } from './config/config';
+import { apiRoutes } from './http/apiRoutes';
+import { sendJson } from './http/router';
+import { createOtlpHandler } from './ingest/otlpHandler';
+import type { MetricBatch, TraceBatch } from './ingest/telemetry';
+import { LiveFeed } from './live/liveFeed';
+import { LiveModel } from './model/liveModel';
+import { bulkheadsView } from './model/bulkheadsView';
+import { buildTopology } from './model/topology';
+import { RollupSource } from './query/rollupSource';
+import type { HistoryStore } from './store/historyStore';
+import { openStore } from './store/openStore';
+
+export interface DashboardOptions {
+  config: DashboardConfig;
+  /** Serve the Next.js pages (needs `next build`); false for API-only servers in tests. */
+  ui: boolean;
+  clock?: () => number;
+}
+
+export interface Dashboard {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Model state kept in memory; older history is read from the store. */
+const MEMORY_HORIZON_MS = 60 * 60 * 1000;
+/** Default window for "now" views. */
+const LIVE_WINDOW_SECONDS = 60;
+/** How often the live model's changed buckets are handed to the store. */
+const PERSIST_INTERVAL_MS = 1000;
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+/** Store queue depth above which ingest answers 503 + Retry-After instead of buffering without bound. */
+const MAX_PENDING_ROWS = 200_000;
+
+/**
+ * Compose the dashboard process: OTLP ingest → live model → store, the JSON
+ * API, socket.io and (optionally) the Next.js UI on one HTTP server.
+ */
+export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+  const { config } = opts;
+  const clock = opts.clock ?? Date.now;
+  const store: HistoryStore & { pendingCount?: number } = await openStore({ databaseUrl: config.databaseUrl });
+  const model = new LiveModel({ clock, retentionInMemoryMs: MEMORY_HORIZON_MS });
+
+  const now = clock();
+  model.restore(await store.loadRollups(now - MEMORY_HORIZON_MS, now + 1), await store.latestBreakerStates());
+
+  const rollups = new RollupSource(model, store, MEMORY_HORIZON_MS, clock);
+
+  let version = 0;
+  const topologyNow = () =>
+    buildTopology(model.rollups(clock() - LIVE_WINDOW_SECONDS * 1000, clock() + 1), {
+      atMs: clock(),
+      windowSeconds: LIVE_WINDOW_SECONDS,
+      breakerStates: model.breakerStates(),
+    });
+  const bulkheadsNow = () =>
+    bulkheadsView(model.rollups(clock() - LIVE_WINDOW_SECONDS * 1000, clock() + 1), clock(), LIVE_WINDOW_SECONDS);
+
+  const otlp = createOtlpHandler({
+    maxBodyBytes: config.maxBodyBytes,
+    ingestToken: config.ingestToken ?? undefined,
+    allowNonLoopbackWithoutToken: config.allowRemoteIngest,
+    accept: (signal, batch) => {
+      if ((store.pendingCount ?? 0) > MAX_PENDING_ROWS) {
+        return { ok: false, status: 503, retryAfterSeconds: 2 };
+      }
+      if (signal === 'traces') model.ingestSpans(batch as TraceBatch);
+      else model.ingestMetrics(batch as MetricBatch);
+      version++;
+      return { ok: true };
+    },
+  });
+
+  let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  let closeNext: (() => Promise<void>) | null = null;
+  if (opts.ui) {
+    const { default: next } = await import('next');
+    const app = next({ dev: false, dir: config.appDir, hostname: config.host, port: config.port });
+    await app.prepare();
+    nextHandler = app.getRequestHandler() as (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+    closeNext = async () => {
+      await app.close?.();
+    };
+  }
+
+  const router = apiRoutes({ config, model, store, rollups, clock, pendingRows: () => store.pendingCount ?? 0 });
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/v1/traces' || path === '/v1/metrics') {
+      otlp(req, res);
+      return;
+    }
+    if (path.startsWith('/api/')) {
+      if (!router.handle(req, res)) sendJson(res, 404, { error: `no API route ${path}` });
+      return;
+    }
+    if (nextHandler) {
+      nextHandler(req, res).catch((err) => {
+        console.error('[faultline] page error', err);
+        sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
+    sendJson(res, 404, { error: 'UI disabled (FAULTLINE_UI=false)' });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const live = new LiveFeed(server, { version: () => version, topologyNow, bulkheadsNow });
+  model.onBreakerTransition((t) => {
+    version++;
+    live.breakerTransition(t);
+  });
+  live.start();
+
+  const persist = setInterval(() => {
+    try {
+      store.enqueue(model.drainDirty());
+    } catch (err) {
+      console.error('[faultline] persisting rollups failed', err);
+    }
+  }, PERSIST_INTERVAL_MS);
+  persist.unref();
+  const prune = setInterval(() => {
+    store.prune(clock() - config.retentionHours * 3600_000).catch((err) => console.error('[faultline] prune failed', err));
+  }, PRUNE_INTERVAL_MS);
+  prune.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    url,
+    close() {
+      closing ??= (async () => {
+        clearInterval(persist);
+        clearInterval(prune);
+        // Stop taking new requests first, then persist everything acknowledged so far.
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await live.close();
+        store.enqueue(model.drainDirty());
+        await store.flush();
+        await store.close();
+        await closeNext?.();
+        server.closeAllConnections();
+        await serverClosed;
+      })();
+      return closing;
+    },
+  };
+}

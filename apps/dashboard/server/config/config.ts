@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Server configuration, read once from the environment and validated at the
+ * boundary so a typo fails at start with the variable named, not at 3 a.m.
+ */
+export interface DashboardConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  maxBodyBytes: number;
+  ingestToken: string | null;
+  /** Accept ingest from non-loopback peers without a token. */
+  allowRemoteIngest: boolean;
+  retentionHours: number;
+  adminToken: string | null;
+  /** Link template for traces: {service}, {peer}, {traceId} are substituted. */
+  traceUrlTemplate: string;
+  /** Where the dashboard app (Next.js) lives; UI is served from here. */
+  appDir: string;
+}
+
+const MiB = 1024 * 1024;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql://')
+    .default('file:./data/faultline.db'),
+  FAULTLINE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * MiB)
+    .default(16 * MiB),
+  FAULTLINE_INGEST_TOKEN: z.string().min(1).optional(),
+  FAULTLINE_ALLOW_REMOTE_INGEST: z.enum(['true', 'false', '1', '0']).optional(),
+  FAULTLINE_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  FAULTLINE_ADMIN_TOKEN: z.string().min(1).optional(),
+  FAULTLINE_TRACE_URL_TEMPLATE: z.string().default('http://127.0.0.1:16686/trace/{traceId}'),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parse the environment; throws ConfigError naming every invalid variable. */
+export function readConfig(env: NodeJS.ProcessEnv, appDir: string): DashboardConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    maxBodyBytes: e.FAULTLINE_MAX_BODY_BYTES,
+    ingestToken: e.FAULTLINE_INGEST_TOKEN ?? null,
+    allowRemoteIngest: e.FAULTLINE_ALLOW_REMOTE_INGEST === 'true' || e.FAULTLINE_ALLOW_REMOTE_INGEST === '1',
+    retentionHours: e.FAULTLINE_RETENTION_HOURS,
+    adminToken: e.FAULTLINE_ADMIN_TOKEN ?? null,
+    traceUrlTemplate: e.FAULTLINE_TRACE_URL_TEMPLATE,
+    appDir: path.resolve(appDir),
+  };
+}

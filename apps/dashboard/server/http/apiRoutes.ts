@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { DashboardConfig } from '../config/config';
+import type { LiveModel } from '../model/liveModel';
+import { bulkheadsView } from '../model/bulkheadsView';
+import { ROLLUP_MS, type BreakerTransition } from '../model/rollups';
+import { buildTopology } from '../model/topology';
+import { bulkheadHistory, edgeHistory } from '../query/history';
+import type { RollupSource } from '../query/rollupSource';
+import type { HistoryStore } from '../store/historyStore';
+import { HttpError, type RouteRequest, Router } from './router';
+
+export interface ApiDeps {
+  config: DashboardConfig;
+  model: LiveModel;
+  store: HistoryStore;
+  rollups: RollupSource;
+  clock: () => number;
+  pendingRows: () => number;
+}
+
+const DEFAULT_WINDOW_SECONDS = 60;
+const MAX_HISTORY_POINTS = 2000;
+
+/** Parse query parameters with a zod schema; a bad value is a 400 naming the parameter. */
+function query<T extends z.ZodType>(req: RouteRequest, schema: T): z.infer<T> {
+  const raw = Object.fromEntries(req.url.searchParams.entries());
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new HttpError(400, `query parameter ${first?.path.join('.') || '?'}: ${first?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+const epochMs = z.coerce.number().int().min(0).max(8.64e15);
+const windowSeconds = z.coerce.number().int().min(10).max(86_400);
+
+/** The JSON API served by the custom server (Next.js serves pages only). */
+export function apiRoutes(deps: ApiDeps): Router {
+  const { model, store, rollups, clock, config } = deps;
+  const startedAt = clock();
+  const router = new Router();
+
+  router.add('GET', '/api/health', () => ({
+    status: 200,
+    body: {
+      status: 'ok',
+      uptimeSeconds: Math.round((clock() - startedAt) / 1000),
+      ingestQueueDepth: deps.pendingRows(),
+    },
+  }));
+
+  router.add('GET', '/api/config', () => ({
+    status: 200,
+    body: { traceUrlTemplate: config.traceUrlTemplate, retentionHours: config.retentionHours },
+  }));
+
+  router.add('GET', '/api/topology', async (req) => {
+    const q = query(req, z.object({ at: epochMs.optional(), window: windowSeconds.default(DEFAULT_WINDOW_SECONDS) }));
+    const now = clock();
+    const at = Math.min(q.at ?? now, now);
+    const batch = await rollups.load(at - q.window * 1000, at + 1);
+    const live = q.at === undefined || now - at < ROLLUP_MS;
+    const topology = buildTopology(batch, {
+      atMs: at,
+      windowSeconds: q.window,
+      ...(live ? { breakerStates: model.breakerStates() } : {}),
+    });
+    return { status: 200, body: topology };
+  });
+
+  router.add('GET', '/api/bulkheads', async (req) => {
+    const q = query(req, z.object({ at: epochMs.optional(), window: windowSeconds.default(DEFAULT_WINDOW_SECONDS) }));
+    const at = Math.min(q.at ?? clock(), clock());
+    const batch = await rollups.load(at - q.window * 1000, at + 1);
+    return { status: 200, body: bulkheadsView(batch, at, q.window) };
+  });
+
+  router.add('GET', '/api/breakers/:name/transitions', async (req) => {
+    const q = query(req, z.object({ since: epochMs.default(0) }));
+    const name = req.params.name ?? '';
+    const stored = await store.breakerTransitions(name, q.since);
+    const recent = model.rollups(q.since, clock() + 1).transitions.filter((t) => t.name === name);
+    return { status: 200, body: mergeTransitions(stored, recent) };
+  });
+
+  const range = z.object({ from: epochMs.optional(), to: epochMs.optional() });
+  const resolveRange = (q: { from?: number | undefined; to?: number | undefined }) => {
+    const to = q.to ?? clock();
+    const from = q.from ?? to - 15 * 60_000;
+    if (from >= to) throw new HttpError(400, 'query parameter from: must be before to');
+    if ((to - from) / ROLLUP_MS > MAX_HISTORY_POINTS) {
+      throw new HttpError(400, `query parameter from: range too long (at most ${MAX_HISTORY_POINTS} buckets of 10 s)`);
+    }
+    return { from, to };
+  };
+
+  router.add('GET', '/api/edges/history', async (req) => {
+    const q = query(req, range.extend({ source: z.string().min(1), target: z.string().min(1) }));
+    const { from, to } = resolveRange(q);
+    const batch = await rollups.load(from, to);
+    return { status: 200, body: edgeHistory(batch, q.source, q.target) };
+  });
+
+  router.add('GET', '/api/bulkheads/history', async (req) => {
+    const q = query(req, range.extend({ service: z.string().min(1), name: z.string().min(1) }));
+    const { from, to } = resolveRange(q);
+    const batch = await rollups.load(from, to);
+    return { status: 200, body: bulkheadHistory(batch, q.service, q.name) };
+  });
+
+  return router;
+}
+
+/** Store rows and not-yet-flushed in-memory rows overlap; keep one of each. */
+function mergeTransitions(a: BreakerTransition[], b: BreakerTransition[]): BreakerTransition[] {
+  const seen = new Set<string>();
+  const out: BreakerTransition[] = [];
+  for (const t of [...a, ...b]) {
+    const key = `${t.service}|${t.atMs}|${t.from}|${t.to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(t);
+  }
+  return out.sort((x, y) => x.atMs - y.atMs);
+}

@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A request as route handlers see it: parsed URL, path params, nothing else. */
+export interface RouteRequest {
+  method: string;
+  url: URL;
+  params: Record<string, string>;
+  raw: IncomingMessage;
+}
+
+export type RouteResult = { status: number; body: unknown; headers?: Record<string, string> };
+export type RouteHandler = (req: RouteRequest) => Promise<RouteResult> | RouteResult;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: RouteHandler;
+}
+
+/** Thrown by handlers for a client error; becomes a JSON `{ error }` with the status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Minimal method + path router for the JSON API. Paths use `:name` segments.
+ * Kept tiny on purpose: the API is a handful of GETs served beside Next.js.
+ */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, path: string, handler: RouteHandler): this {
+    const keys: string[] = [];
+    const source = path
+      .split('/')
+      .map((seg) => {
+        if (seg.startsWith(':')) {
+          keys.push(seg.slice(1));
+          return '([^/]+)';
+        }
+        return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      })
+      .join('/');
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), keys, handler });
+    return this;
+  }
+
+  /** Handle the request if a route matches its path; returns false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(url.pathname);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== req.method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => {
+        params[k] = decodeURIComponent(m[i + 1] ?? '');
+      });
+      void this.run(route.handler, { method: req.method, url, params, raw: req }, res);
+      return true;
+    }
+    if (pathMatched) {
+      sendJson(res, 405, { error: `method ${req.method} not allowed on ${url.pathname}` });
+      return true;
+    }
+    return false;
+  }
+
+  private async run(handler: RouteHandler, req: RouteRequest, res: ServerResponse): Promise<void> {
+    try {
+      const result = await handler(req);
+      sendJson(res, result.status, result.body, result.headers);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        sendJson(res, err.status, { error: err.message });
+      } else {
+        console.error('[faultline] API error', err);
+        sendJson(res, 500, { error: 'internal error' });
+      }
+    }
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}

@@ -1,0 +1,40 @@
+import { emptyRollupBatch, type RollupBatch } from '../model/rollups';
+import type { HistoryStore } from '../store/historyStore';
+
+/** The part of the live model this module needs: its in-memory buckets. */
+export interface InMemoryRollups {
+  rollups(fromMs: number, toMs: number): RollupBatch;
+}
+
+/**
+ * One place that answers "give me the rollups for [from, to)": recent buckets
+ * come from the live model (always complete, including the bucket being
+ * filled), older ones from the store. The split point is the model's memory
+ * horizon, so nothing is counted twice.
+ */
+export class RollupSource {
+  constructor(
+    private readonly model: InMemoryRollups,
+    private readonly store: HistoryStore,
+    private readonly memoryHorizonMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async load(fromMs: number, toMs: number): Promise<RollupBatch> {
+    const memStart = this.clock() - this.memoryHorizonMs;
+    if (fromMs >= memStart) return this.model.rollups(fromMs, toMs);
+    const older = await this.store.loadRollups(fromMs, Math.min(toMs, memStart));
+    if (toMs <= memStart) return older;
+    return concat(older, this.model.rollups(memStart, toMs));
+  }
+}
+
+function concat(a: RollupBatch, b: RollupBatch): RollupBatch {
+  const out = emptyRollupBatch();
+  out.edges = a.edges.concat(b.edges);
+  out.breakers = a.breakers.concat(b.breakers);
+  out.bulkheads = a.bulkheads.concat(b.bulkheads);
+  out.services = a.services.concat(b.services);
+  out.transitions = a.transitions.concat(b.transitions);
+  return out;
+}

@@ -1,0 +1,17 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { type RunningDashboard, startDashboard } from './support/dashboard';
+import { runPipelineScenario } from './support/pipelineScenario';
+
+describe('instrumented service → OTLP/HTTP JSON → dashboard', () => {
+  let dashboard: RunningDashboard;
+  beforeAll(async () => {
+    dashboard = await startDashboard({ ui: false });
+  });
+  afterAll(async () => {
+    await dashboard?.stop();
+  });
+
+  it('shows services, the edge, breaker state, bulkhead figures and a live breaker transition', async () => {
+    await runPipelineScenario(dashboard, 'json');
+  }, 60_000);
+});
