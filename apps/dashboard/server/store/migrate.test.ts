@@ -118,6 +118,8 @@ describe('applyMigrations', () => {
     await expect(applyMigrations(url, { migrationsDir })).rejects.toThrow(/29990101000000_broken/);
     const failed = migrationRows(path.join(dir, 'x.db')).find((r) => r.migration_name === '29990101000000_broken');
     expect(failed?.finished_at).toBeNull();
+    // Like `prisma migrate deploy`: a failed migration blocks later runs until resolved.
+    await expect(applyMigrations(url, { migrationsDir })).rejects.toThrow(/failed|P3009/i);
   });
 
   it('works from a fresh `node --import tsx` process with no extra flags', async () => {

@@ -23,9 +23,10 @@ export interface ApplyMigrationsResult {
  * creating the file (and its directory) if missing. Equivalent to
  * `prisma migrate deploy`: same engine, same `_prisma_migrations` bookkeeping
  * (name, checksum, timestamps), so the CLI and this function can be mixed.
- * Idempotent: a second call applies nothing. Throws if a migration fails or
- * if an applied migration was edited afterwards (checksum mismatch is reported
- * by the engine as a warning only; a failed migration blocks further ones).
+ * Idempotent: a second call applies nothing. A failing migration throws and
+ * is recorded as failed; later calls then refuse to run (Prisma's P3009) until
+ * it is resolved, as with the CLI. Editing an already applied migration is
+ * not detected here (nor by `migrate deploy`); only new folders are applied.
  */
 export async function applyMigrations(
   databaseUrl: string,

@@ -128,7 +128,7 @@ export const MAX_PARAMS_PER_STATEMENT = 4000;
 
 const quote = (identifier: string) => `"${identifier}"`;
 
-function upserts<R>(spec: TableSpec<R>, rows: readonly R[]): Statement[] {
+function upserts<R>(spec: TableSpec<R>, rows: readonly R[], maxParams: number): Statement[] {
   if (rows.length === 0) return [];
   const tuple = `(${spec.columns.map(() => '?').join(',')})`;
   const head = `INSERT INTO ${quote(spec.table)} (${spec.columns.map(quote).join(',')}) VALUES `;
@@ -137,7 +137,7 @@ function upserts<R>(spec: TableSpec<R>, rows: readonly R[]): Statement[] {
     spec.onConflict === 'update'
       ? ` ON CONFLICT (${spec.key.map(quote).join(',')}) DO UPDATE SET ${updates.join(',')}`
       : ` ON CONFLICT (${spec.key.map(quote).join(',')}) DO NOTHING`;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / spec.columns.length));
+  const perStatement = Math.max(1, Math.floor(maxParams / spec.columns.length));
   const statements: Statement[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
@@ -149,13 +149,13 @@ function upserts<R>(spec: TableSpec<R>, rows: readonly R[]): Statement[] {
   return statements;
 }
 
-/** Every statement needed to persist `batch`. */
-export function upsertStatements(batch: RollupBatch): Statement[] {
+/** Every statement needed to persist `batch`, each with at most `maxParams` bound parameters. */
+export function upsertStatements(batch: RollupBatch, maxParams = MAX_PARAMS_PER_STATEMENT): Statement[] {
   return [
-    ...upserts(edgeSpec, batch.edges),
-    ...upserts(breakerSpec, batch.breakers),
-    ...upserts(bulkheadSpec, batch.bulkheads),
-    ...upserts(serviceSpec, batch.services),
-    ...upserts(transitionSpec, batch.transitions),
+    ...upserts(edgeSpec, batch.edges, maxParams),
+    ...upserts(breakerSpec, batch.breakers, maxParams),
+    ...upserts(bulkheadSpec, batch.bulkheads, maxParams),
+    ...upserts(serviceSpec, batch.services, maxParams),
+    ...upserts(transitionSpec, batch.transitions, maxParams),
   ];
 }
