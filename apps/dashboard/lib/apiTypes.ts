@@ -32,6 +32,8 @@ export interface EdgeBulkhead {
   queueLimit: number | null;
   rejectionsPerSec: number;
   saturation: number | null;
+  /** Share (0–1) of the bucket the bulkhead spent saturated. */
+  saturatedShare?: number;
 }
 
 export interface TopologyEdge {
@@ -128,6 +130,8 @@ export interface EdgeHistoryPoint {
   p50Ms: number | null;
   p99Ms: number | null;
   retryAmplification: number | null;
+  /** Calls waiting on the dependency at the end of the bucket (all caller instances). */
+  inflight?: number | null;
 }
 
 /**
@@ -142,4 +146,6 @@ export interface BulkheadHistoryPoint {
   queueLimit: number | null;
   rejectionsPerSec: number;
   saturation: number | null;
+  /** Share (0–1) of the bucket the bulkhead spent saturated. */
+  saturatedShare?: number;
 }
