@@ -1,6 +1,5 @@
 export { currentSagaId, currentSagaName, type JoinSagaOptions, joinSaga, sagaStepSpan } from './joinSaga.js';
 export { saga } from './saga.js';
-export { SagaStepTimeoutError } from './sagaErrors.js';
 export { SAGA_STEP_STATUS, type SagaStatus, type SagaStepKind, type SagaStepStatus } from './sagaNames.js';
 export type {
   Saga,

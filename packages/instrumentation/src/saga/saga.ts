@@ -1,12 +1,14 @@
 import { context } from '@opentelemetry/api';
 import type { SagaStatus } from './sagaNames.js';
 import { SagaRunTelemetry, type StepTelemetry } from './sagaTelemetry.js';
-import { runWithDeadline } from './stepDeadline.js';
+import { type StepRunner, stepRunner } from './stepRunner.js';
 import type { Saga, SagaOptions, SagaRun, SagaRunOptions, SagaStep, SagaStepContext } from './types.js';
 
 const DEFAULTS = { compensationRetries: 3, compensationBackoffMs: 100 };
 /** Upper bound of one backoff wait between compensation retries. */
 const MAX_BACKOFF_MS = 30_000;
+/** Largest delay a timer accepts. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * An orchestrated saga: `steps` run in order; when one fails (or the run is
@@ -24,15 +26,29 @@ export function saga<TInput = unknown, TResult = unknown>(
   options: SagaOptions = {},
 ): Saga<TInput, TResult> {
   validate(name, steps, options);
-  const stepList = [...steps];
   const settings: Settings = { ...DEFAULTS, ...definedOnly(options) };
+  // One runner per distinct deadline, built once: runs share the timeout policies.
+  const byDeadline = new Map<number | undefined, StepRunner>();
+  const planned: PlannedStep<TInput>[] = steps.map((step) => {
+    const ms = step.timeoutMs ?? settings.stepTimeoutMs;
+    let runner = byDeadline.get(ms);
+    if (runner === undefined) {
+      runner = stepRunner(ms, settings.clock);
+      byDeadline.set(ms, runner);
+    }
+    return { ...step, runner };
+  });
   return {
     name,
-    run: (input, runOptions) => runSaga<TInput, TResult>(name, stepList, settings, input, runOptions ?? {}),
+    run: (input, runOptions) => runSaga<TInput, TResult>(name, planned, settings, input, runOptions ?? {}),
   };
 }
 
 type Settings = SagaOptions & typeof DEFAULTS;
+
+interface PlannedStep<TInput> extends SagaStep<TInput> {
+  runner: StepRunner;
+}
 
 interface Failure {
   error: unknown;
@@ -41,7 +57,7 @@ interface Failure {
 
 async function runSaga<TInput, TResult>(
   name: string,
-  steps: readonly SagaStep<TInput>[],
+  steps: readonly PlannedStep<TInput>[],
   settings: Settings,
   input: TInput,
   { signal, sagaId = settings.idGenerator?.() ?? globalThis.crypto.randomUUID() }: SagaRunOptions,
@@ -60,8 +76,9 @@ async function runSaga<TInput, TResult>(
     }
     const stepTelemetry = telemetry.step(step.name, index, 'action');
     try {
-      last = await runWithDeadline(step.name, step.timeoutMs ?? settings.stepTimeoutMs, signal, (stepSignal) =>
-        context.with(stepTelemetry.context, () => step.action({ ...base, signal: stepSignal })),
+      last = await step.runner(
+        (stepSignal) => context.with(stepTelemetry.context, () => step.action({ ...base, signal: stepSignal })),
+        signal,
       );
       results[step.name] = last;
       completed.push(index);
@@ -89,7 +106,7 @@ async function runSaga<TInput, TResult>(
 
 /** Undoes the completed steps in reverse order; returns the compensations left undone. */
 async function compensate<TInput>(
-  steps: readonly SagaStep<TInput>[],
+  steps: readonly PlannedStep<TInput>[],
   completed: readonly number[],
   settings: Settings,
   telemetry: SagaRunTelemetry,
@@ -109,7 +126,7 @@ async function compensate<TInput>(
 }
 
 async function compensateOne<TInput>(
-  step: SagaStep<TInput>,
+  step: PlannedStep<TInput>,
   settings: Settings,
   stepTelemetry: StepTelemetry,
   base: Omit<SagaStepContext<TInput>, 'signal'>,
@@ -120,10 +137,12 @@ async function compensateOne<TInput>(
   for (let attempt = 1; ; attempt++) {
     try {
       // Compensations do not see the outer signal: an aborted run is exactly the one that must be undone.
-      await runWithDeadline(step.name, step.timeoutMs ?? settings.stepTimeoutMs, undefined, (signal) =>
-        context.with(stepTelemetry.context, () =>
-          compensation({ ...base, signal, result: base.results[step.name], cause, attempt }),
-        ),
+      await step.runner(
+        (signal) =>
+          context.with(stepTelemetry.context, () =>
+            compensation({ ...base, signal, result: base.results[step.name], cause, attempt }),
+          ),
+        undefined,
       );
       stepTelemetry.end(false);
       return true;
@@ -172,11 +191,13 @@ function validate<TInput>(name: string, steps: readonly SagaStep<TInput>[], opti
     throw new RangeError(
       `saga "${name}": options.compensationBackoffMs must be a finite number ≥ 0, got ${compensationBackoffMs}`,
     );
+  if (options.clock !== undefined && typeof options.clock?.now !== 'function')
+    throw new TypeError(`saga "${name}": options.clock must have a now() method`);
   if (idGenerator !== undefined && typeof idGenerator !== 'function')
     throw new TypeError(`saga "${name}": options.idGenerator must be a function when given`);
 }
 
 function checkDuration(what: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0))
-    throw new RangeError(`${what} must be a finite number of ms > 0, got ${value}`);
+  if (value !== undefined && !(typeof value === 'number' && value > 0 && value <= MAX_TIMEOUT_MS))
+    throw new RangeError(`${what} must be a number of ms in (0, ${MAX_TIMEOUT_MS}], got ${value}`);
 }

@@ -1,4 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { Clock } from '../clock.js';
 import type { SagaStatus } from './sagaNames.js';
 
 /** What every action and compensation receives. */
@@ -8,7 +9,7 @@ export interface SagaStepContext<TInput> {
   /** Results of the steps completed so far, by step name. */
   readonly results: Readonly<Record<string, unknown>>;
   /**
-   * Aborted when the step overruns its deadline (reason: SagaStepTimeoutError)
+   * Aborted when the step overruns its deadline (reason: the package's TimeoutError)
    * or, for actions only, when the run's outer signal aborts (reason: that signal's reason).
    */
   readonly signal: AbortSignal;
@@ -45,6 +46,8 @@ export interface SagaOptions {
   compensationBackoffMs?: number;
   /** Saga id generator. Default: `crypto.randomUUID()`. */
   idGenerator?: () => string;
+  /** Time source of the step deadlines (tests). Default: `performance.now()`. */
+  clock?: Clock;
   /** Default: the global tracer provider. */
   tracerProvider?: TracerProvider;
   /** Default: the global meter provider. */
