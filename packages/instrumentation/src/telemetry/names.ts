@@ -27,6 +27,9 @@ export const ATTR = {
   SAGA_STEP_INDEX: 'resilience.saga.step.index',
   SAGA_STEP_KIND: 'resilience.saga.step.kind',
   SAGA_STEP_STATUS: 'resilience.saga.step.status',
+  /** HTTP semantic conventions, set by the fetch wrapper. */
+  HTTP_REQUEST_METHOD: 'http.request.method',
+  HTTP_RESPONSE_STATUS_CODE: 'http.response.status_code',
 } as const;
 
 export const EVENT = {

@@ -1,0 +1,243 @@
+import { type Attributes, diag } from '@opentelemetry/api';
+import { type Clock, systemClock } from '../clock.js';
+import { BulkheadRejectedError } from '../errors.js';
+import { type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
+import { instruments } from '../telemetry/instruments.js';
+import { ATTR } from '../telemetry/names.js';
+import { type BulkheadGaugeSource, registerBulkhead } from '../telemetry/registry.js';
+import { type DeadlineEntry, type DeadlineScheduler, type DeadlineSlot, schedulerFor } from './deadlineScheduler.js';
+import { checkName, checkNumber, checkOptionalName, fail } from './optionChecks.js';
+import { type Call, executeChain, type Policy, type Stage, type Task } from './policy.js';
+
+/** Options of {@link bulkhead}. */
+export interface BulkheadOptions {
+  /** Name in telemetry and errors. Required. */
+  name: string;
+  /** The dependency guarded (`peer.service` of its metrics and call spans). */
+  dependency?: string;
+  /** Calls allowed to run at once, integer >= 1. Required. */
+  maxConcurrent: number;
+  /** Calls allowed to wait for a permit, integer >= 0. Default 0 (no queue). */
+  maxQueue?: number;
+  /** A queued call waiting longer than this (ms) is rejected. Default: no limit. */
+  queueTimeoutMs?: number;
+  /** Time source (tests). Default `performance.now()`. */
+  clock?: Clock;
+}
+
+/** A bulkhead policy. */
+export interface Bulkhead extends Policy {
+  readonly name: string;
+  readonly dependency: string | undefined;
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  /** Calls holding a permit now. */
+  readonly active: number;
+  /** Calls waiting in the queue now. */
+  readonly queued: number;
+}
+
+/** A queued call: a node of the FIFO, its deadline entry and its abort listener. */
+class Waiter implements DeadlineEntry {
+  prev: Waiter | undefined = undefined;
+  next: Waiter | undefined = undefined;
+  slot: DeadlineSlot | undefined = undefined;
+  slotIndex = 0;
+  readonly enqueuedAt: number;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly signal: AbortSignal,
+    readonly resolve: () => void,
+    readonly reject: (error: unknown) => void,
+  ) {
+    this.enqueuedAt = pool.clock.now();
+  }
+
+  /** Queue timeout. */
+  expire(): void {
+    this.pool.dropWaiter(this, BulkheadRejectedError.create(this.pool.name, 'queue_timeout'), true);
+  }
+
+  /** The caller aborted while queued. */
+  handleEvent(): void {
+    this.pool.dropWaiter(this, this.signal.reason, false);
+  }
+}
+
+class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
+  readonly name: string;
+  readonly dependency: string | undefined;
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  readonly queueTimeoutMs: number | undefined;
+  readonly clock: Clock;
+  readonly gaugeAttributes: Attributes;
+  private readonly scheduler: DeadlineScheduler;
+  private readonly chain: readonly Stage[] = [this];
+  private readonly endpoint: Endpoint | undefined;
+  active = 0;
+  queued = 0;
+  private head: Waiter | undefined = undefined;
+  private tail: Waiter | undefined = undefined;
+
+  constructor(options: BulkheadOptions) {
+    const P = 'bulkhead';
+    if (options === null || typeof options !== 'object') fail(P, 'options', 'an object', options);
+    this.name = checkName(P, 'name', options.name);
+    this.dependency = checkOptionalName(P, 'dependency', options.dependency);
+    this.maxConcurrent = checkNumber(P, 'maxConcurrent', options.maxConcurrent, {
+      min: 1,
+      minInclusive: true,
+      integer: true,
+      max: 1e9,
+    });
+    this.maxQueue = checkNumber(P, 'maxQueue', options.maxQueue ?? 0, {
+      min: 0,
+      minInclusive: true,
+      integer: true,
+      max: 1e9,
+    });
+    this.queueTimeoutMs =
+      options.queueTimeoutMs === undefined
+        ? undefined
+        : checkNumber(P, 'queueTimeoutMs', options.queueTimeoutMs, { min: 0, max: 2 ** 31 - 1 });
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = schedulerFor(this.clock);
+    this.endpoint = this.dependency === undefined ? undefined : endpointFor(this.dependency, 'execute');
+    const attributes: Attributes = { [ATTR.BULKHEAD_NAME]: this.name };
+    if (this.dependency !== undefined) attributes[ATTR.PEER_SERVICE] = this.dependency;
+    this.gaugeAttributes = Object.freeze(attributes);
+    registerBulkhead(this);
+  }
+
+  execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {
+    return executeChain(this.chain, this.endpoint, fn, signal);
+  }
+
+  async runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) throw signal.reason;
+    const scope = call.scope;
+    if (this.active < this.maxConcurrent) {
+      this.active++;
+      this.annotate(scope, 0);
+    } else if (this.queued < this.maxQueue) {
+      // Wait for a permit handed over by release(). The continuation after
+      // `await` runs in this call's own async context, so trace context is
+      // kept (the call is not run from the stack of the call that released).
+      const waitedMs = await this.enqueue(signal);
+      this.annotate(scope, waitedMs);
+      if (signal.aborted) {
+        this.release();
+        throw signal.reason;
+      }
+    } else {
+      this.annotate(scope, 0);
+      this.countRejection();
+      throw BulkheadRejectedError.create(this.name, 'queue_full');
+    }
+    try {
+      return await call.invoke(index + 1, signal);
+    } finally {
+      this.release();
+    }
+  }
+
+  private enqueue(signal: AbortSignal): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const waiter = new Waiter(this, signal, () => resolve(this.clock.now() - waiter.enqueuedAt), reject);
+      waiter.prev = this.tail;
+      if (this.tail === undefined) this.head = waiter;
+      else this.tail.next = waiter;
+      this.tail = waiter;
+      this.queued++;
+      if (this.queueTimeoutMs !== undefined) this.scheduler.add(this.queueTimeoutMs, waiter);
+      signal.addEventListener('abort', waiter);
+    });
+  }
+
+  /** Returns a permit: straight to the oldest waiter if any, else to the pool. */
+  private release(): void {
+    const waiter = this.head;
+    if (waiter === undefined) {
+      this.active--;
+      return;
+    }
+    this.unlink(waiter);
+    this.recordQueueWait(waiter);
+    waiter.resolve();
+  }
+
+  /** Removes a waiter that will not get a permit (queue timeout, abort). */
+  dropWaiter(waiter: Waiter, error: unknown, timedOut: boolean): void {
+    if (!this.unlink(waiter)) return;
+    if (timedOut) {
+      this.countRejection();
+      this.recordQueueWait(waiter);
+    }
+    waiter.reject(error);
+  }
+
+  /** Takes `waiter` out of the queue; false if it was no longer there. */
+  private unlink(waiter: Waiter): boolean {
+    if (waiter.prev === undefined && this.head !== waiter) return false;
+    if (waiter.prev === undefined) this.head = waiter.next;
+    else waiter.prev.next = waiter.next;
+    if (waiter.next === undefined) this.tail = waiter.prev;
+    else waiter.next.prev = waiter.prev;
+    waiter.prev = undefined;
+    waiter.next = undefined;
+    this.queued--;
+    this.scheduler.remove(waiter);
+    waiter.signal.removeEventListener('abort', waiter);
+    return true;
+  }
+
+  private annotate(scope: CallScope | undefined, waitedMs: number): void {
+    const span = scope?.target;
+    if (span === undefined) return;
+    span.setAttribute(ATTR.BULKHEAD_NAME, this.name);
+    span.setAttribute(ATTR.BULKHEAD_QUEUE_WAIT, waitedMs / 1000);
+  }
+
+  private countRejection(): void {
+    try {
+      instruments().bulkheadRejections.add(1, this.gaugeAttributes);
+    } catch (error) {
+      diag.error(`bulkhead "${this.name}": counting a rejection failed`, error);
+    }
+  }
+
+  private recordQueueWait(waiter: Waiter): void {
+    try {
+      instruments().bulkheadQueueWait.record((this.clock.now() - waiter.enqueuedAt) / 1000, this.gaugeAttributes);
+    } catch (error) {
+      diag.error(`bulkhead "${this.name}": recording queue wait failed`, error);
+    }
+  }
+}
+
+/**
+ * Limits concurrent calls to a dependency: `maxConcurrent` run, up to
+ * `maxQueue` wait in FIFO order, the rest are rejected at once with
+ * {@link BulkheadRejectedError} (`reason: 'queue_full'`). A queued call that
+ * waits longer than `queueTimeoutMs` is rejected (`'queue_timeout'`); one
+ * whose caller signal aborts leaves the queue and rejects with the abort
+ * reason. A permit is returned when the call settles, whatever the outcome,
+ * and goes straight to the oldest waiter: no permit is ever lost or skipped.
+ *
+ * Telemetry: `resilience.bulkhead.active`/`.queued`/`.limit`/`.queue.limit`
+ * are gauges read at collection; `resilience.bulkhead.rejections` counts
+ * rejections; `resilience.bulkhead.queue.wait` records the wait of calls that
+ * were queued (calls admitted at once do not touch the histogram). Within a
+ * guarded call the span gets `resilience.bulkhead.name` and
+ * `resilience.bulkhead.queue_wait` (seconds, 0 when admitted at once).
+ *
+ * @example
+ * const pool = bulkhead({ name: 'payment-pool', dependency: 'payment-service',
+ *   maxConcurrent: 10, maxQueue: 20, queueTimeoutMs: 1000 });
+ * await pool.execute((signal) => fetch(url, { signal }));
+ */
+export function bulkhead(options: BulkheadOptions): Bulkhead {
+  return new Pool(options);
+}

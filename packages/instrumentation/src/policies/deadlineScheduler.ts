@@ -1,0 +1,200 @@
+import { type Clock, systemClock } from '../clock.js';
+
+/**
+ * Deadlines without a timer per call.
+ *
+ * Calls guarded by the same duration start in time order, so their deadlines
+ * arrive in the same order: one FIFO ("lane") per duration holds them sorted
+ * for free. Deadlines are rounded up to a quantum (1 ms, or duration/1000 for
+ * long durations), and all calls of a lane that fall into the same quantum
+ * share a {@link DeadlineSlot}: one array of pending entries and, for
+ * timeouts, one lazily created `AbortController`. A single process-wide timer
+ * is armed for the earliest slot that still has pending entries.
+ *
+ * Per call: one array push at start and one swap-remove when it settles. A
+ * call that settles in time is removed from its slot and its deadline never
+ * fires. The shared signal of a slot is aborted only if one of the calls that
+ * hold it is still pending at the deadline.
+ */
+
+/** Something waiting for a deadline. @internal */
+export interface DeadlineEntry {
+  /** Index in `slot.entries`, maintained by the scheduler. */
+  slotIndex: number;
+  slot: DeadlineSlot | undefined;
+  /** The deadline passed while the entry was still registered. */
+  expire(slot: DeadlineSlot): void;
+}
+
+/** A group of entries sharing a (quantized) deadline. @internal */
+export class DeadlineSlot {
+  entries: DeadlineEntry[] = [];
+  private controller: AbortController | undefined;
+
+  constructor(readonly deadline: number) {}
+
+  /** The signal shared by the slot's calls; created on first request. */
+  signal(): AbortSignal {
+    if (this.controller === undefined) this.controller = new AbortController();
+    return this.controller.signal;
+  }
+
+  /** Aborts the shared signal (if one was handed out). */
+  abort(reason: unknown): void {
+    this.controller?.abort(reason);
+  }
+}
+
+class Lane {
+  slots: DeadlineSlot[] = [];
+  head = 0;
+  readonly quantum: number;
+
+  constructor(readonly durationMs: number) {
+    this.quantum = Math.max(1, durationMs / 1000);
+  }
+
+  first(): DeadlineSlot | undefined {
+    return this.slots[this.head];
+  }
+
+  shift(): void {
+    this.slots[this.head] = undefined as unknown as DeadlineSlot;
+    this.head++;
+    if (this.head === this.slots.length) {
+      this.slots.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.slots.length) {
+      this.slots = this.slots.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Drops slots at the head whose entries all settled. */
+  dropSettled(): void {
+    let slot = this.first();
+    while (slot !== undefined && slot.entries.length === 0) {
+      this.shift();
+      slot = this.first();
+    }
+  }
+}
+
+/** Timer functions, injectable for tests. @internal */
+export interface TimerFunctions {
+  set(callback: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const nodeTimers: TimerFunctions = {
+  set(callback, delayMs) {
+    const handle = setTimeout(callback, delayMs);
+    // Pending deadlines must not keep the process alive on their own.
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  },
+  clear(handle) {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+};
+
+/** @internal */
+export class DeadlineScheduler {
+  private readonly lanes = new Map<number, Lane>();
+  private timer: unknown;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private readonly onTimer = (): void => this.fire();
+
+  constructor(
+    readonly clock: Clock = systemClock,
+    private readonly timers: TimerFunctions = nodeTimers,
+  ) {}
+
+  /** Registers `entry` to expire `durationMs` from now; returns its slot. */
+  add(durationMs: number, entry: DeadlineEntry): DeadlineSlot {
+    let lane = this.lanes.get(durationMs);
+    if (lane === undefined) {
+      lane = new Lane(durationMs);
+      this.lanes.set(durationMs, lane);
+    }
+    const deadline = Math.ceil((this.clock.now() + durationMs) / lane.quantum) * lane.quantum;
+    let slot = lane.slots[lane.slots.length - 1];
+    if (slot === undefined || lane.head === lane.slots.length || slot.deadline !== deadline) {
+      slot = new DeadlineSlot(deadline);
+      lane.slots.push(slot);
+    }
+    entry.slot = slot;
+    entry.slotIndex = slot.entries.length;
+    slot.entries.push(entry);
+    if (deadline < this.armedFor) this.arm(deadline);
+    return slot;
+  }
+
+  /** Unregisters a settled entry. O(1): swap with the last entry of its slot. */
+  remove(entry: DeadlineEntry): void {
+    const slot = entry.slot;
+    if (slot === undefined) return;
+    entry.slot = undefined;
+    const entries = slot.entries;
+    const last = entries.pop() as DeadlineEntry;
+    if (last !== entry) {
+      entries[entry.slotIndex] = last;
+      last.slotIndex = entry.slotIndex;
+    }
+  }
+
+  /** Entries currently waiting for a deadline (for tests and diagnostics). */
+  get pending(): number {
+    let count = 0;
+    for (const lane of this.lanes.values()) {
+      for (let i = lane.head; i < lane.slots.length; i++) count += lane.slots[i]?.entries.length ?? 0;
+    }
+    return count;
+  }
+
+  private arm(deadline: number): void {
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.armedFor = deadline;
+    this.timer = this.timers.set(this.onTimer, Math.max(0, Math.ceil(deadline - this.clock.now())));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes.values()) {
+      lane.dropSettled();
+      let slot = lane.first();
+      while (slot !== undefined && slot.deadline <= now) {
+        lane.shift();
+        const expired = slot.entries;
+        slot.entries = [];
+        for (const entry of expired) {
+          entry.slot = undefined;
+          try {
+            entry.expire(slot);
+          } catch {
+            // An entry's expiry must not prevent the others'.
+          }
+        }
+        lane.dropSettled();
+        slot = lane.first();
+      }
+      if (slot !== undefined && slot.deadline < next) next = slot.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.arm(next);
+  }
+}
+
+const schedulers = new WeakMap<Clock, DeadlineScheduler>();
+
+/** The scheduler shared by every policy using `clock` (one timer per clock). @internal */
+export function schedulerFor(clock: Clock): DeadlineScheduler {
+  let scheduler = schedulers.get(clock);
+  if (scheduler === undefined) {
+    scheduler = new DeadlineScheduler(clock);
+    schedulers.set(clock, scheduler);
+  }
+  return scheduler;
+}

@@ -1,0 +1,192 @@
+import {
+  type Attributes,
+  context,
+  diag,
+  type Span,
+  SpanKind,
+  type SpanOptions,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import type { Call } from '../policies/policy.js';
+import { instruments, tracer } from './instruments.js';
+import { ATTR, OUTCOME, type Outcome } from './names.js';
+import { outcomeOf } from './outcome.js';
+import { type InflightCounter, inflightCounter } from './registry.js';
+
+/**
+ * Where a guarded call's span comes from.
+ *
+ * A *call boundary* opens one CLIENT span `"{dependency} {operation}"` per
+ * logical call, records `resilience.call.duration` and counts the call in
+ * `resilience.dependency.inflight`. The boundary is the outermost of:
+ * - `instrument()`, `instrumentFunction()` and the fetch wrappers (operation =
+ *   method name / HTTP method);
+ * - `compose(...)`, whose dependency is its `dependency` option or the first
+ *   child policy that has one (operation = its `operation` option, default
+ *   `execute`);
+ * - a single `circuitBreaker` or `bulkhead` executed directly with a
+ *   `dependency` option (operation `execute`).
+ *
+ * Inside a boundary, policies annotate the boundary's span (breaker state at
+ * admission, bulkhead queue wait, transitions) through a {@link CallScope}
+ * instead of opening spans of their own. A policy executed *synchronously*
+ * from inside a call's task (e.g. `pool.execute(() => breaker.execute(fn))`)
+ * with the same or no dependency joins that call; anything else starts a
+ * call of its own, whose span is a child of the current one.
+ */
+export class CallScope {
+  /**
+   * Span that policies annotate: the call span, or the current attempt span
+   * inside a retry. Undefined when the span is not recording, so policies
+   * skip attribute work entirely for unsampled calls.
+   */
+  target: Span | undefined;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    readonly span: Span,
+    recording: boolean,
+  ) {
+    this.target = recording ? span : undefined;
+  }
+
+  get dependency(): string {
+    return this.endpoint.dependency;
+  }
+}
+
+let ambient: CallScope | undefined;
+
+/** Makes `scope` the ambient call scope; returns the previous one. @internal */
+export function enterScope(scope: CallScope | undefined): CallScope | undefined {
+  const previous = ambient;
+  ambient = scope;
+  return previous;
+}
+
+/** @internal */
+export function leaveScope(previous: CallScope | undefined): void {
+  ambient = previous;
+}
+
+/** The call scope of the task running synchronously right now, if any. @internal */
+export function ambientScope(): CallScope | undefined {
+  return ambient;
+}
+
+/**
+ * The call scope a policy executed now should join: the ambient one if its
+ * dependency matches (or the policy has none). @internal
+ */
+export function joinableScope(dependency: string | undefined): CallScope | undefined {
+  const scope = ambient;
+  if (scope === undefined) return undefined;
+  if (dependency !== undefined && dependency !== scope.endpoint.dependency) return undefined;
+  return scope;
+}
+
+/**
+ * Per-(dependency, operation) data built once: span name and options, the
+ * in-flight counter, and one frozen attribute set per outcome for the
+ * duration histogram, so a call allocates no attribute objects.
+ * @internal
+ */
+export class Endpoint {
+  readonly spanName: string;
+  readonly spanOptions: SpanOptions;
+  readonly inflight: InflightCounter;
+  readonly durationAttributes: Readonly<Record<Outcome, Attributes>>;
+
+  constructor(
+    readonly dependency: string,
+    readonly operation: string,
+  ) {
+    this.spanName = `${dependency} ${operation}`;
+    this.spanOptions = {
+      kind: SpanKind.CLIENT,
+      attributes: Object.freeze({ [ATTR.PEER_SERVICE]: dependency }),
+    };
+    this.inflight = inflightCounter(dependency);
+    const byOutcome = {} as Record<Outcome, Attributes>;
+    for (const outcome of Object.values(OUTCOME)) {
+      byOutcome[outcome] = Object.freeze({ [ATTR.PEER_SERVICE]: dependency, [ATTR.OUTCOME]: outcome });
+    }
+    this.durationAttributes = Object.freeze(byOutcome);
+  }
+}
+
+const endpoints = new Map<string, Map<string, Endpoint>>();
+
+/** The shared {@link Endpoint} of a dependency and operation. @internal */
+export function endpointFor(dependency: string, operation: string): Endpoint {
+  let byOperation = endpoints.get(dependency);
+  if (byOperation === undefined) {
+    byOperation = new Map();
+    endpoints.set(dependency, byOperation);
+  }
+  let endpoint = byOperation.get(operation);
+  if (endpoint === undefined) {
+    endpoint = new Endpoint(dependency, operation);
+    byOperation.set(operation, endpoint);
+  }
+  return endpoint;
+}
+
+const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
+
+function startCallSpan(endpoint: Endpoint): Span {
+  try {
+    return tracer().startSpan(endpoint.spanName, endpoint.spanOptions);
+  } catch (error) {
+    diag.error('@faultline/instrumentation: starting a span failed', error);
+    return NOOP_SPAN;
+  }
+}
+
+function finish(scope: CallScope, outcome: Outcome, error: unknown, startedAt: number): void {
+  try {
+    const endpoint = scope.endpoint;
+    instruments().callDuration.record((performance.now() - startedAt) / 1000, endpoint.durationAttributes[outcome]);
+    const span = scope.span;
+    if (scope.target !== undefined) {
+      span.setAttribute(ATTR.OUTCOME, outcome);
+      if (outcome !== OUTCOME.SUCCESS) {
+        if (error instanceof Error) span.recordException(error);
+        else span.recordException(String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    span.end();
+  } catch (telemetryError) {
+    diag.error('@faultline/instrumentation: ending a call span failed', telemetryError);
+  }
+}
+
+/**
+ * Runs `call` from its first stage as one logical call to `endpoint`: span,
+ * duration, in-flight count. The span is made active for the task only when
+ * it records (an unsampled span would change nothing downstream but cost a
+ * context switch per call). @internal
+ */
+export async function runAsCall<T>(call: Call<T>, endpoint: Endpoint, signal: AbortSignal): Promise<T> {
+  const inflight = endpoint.inflight;
+  inflight.value++;
+  const startedAt = performance.now();
+  const span = startCallSpan(endpoint);
+  const recording = span.isRecording();
+  const scope = new CallScope(endpoint, span, recording);
+  call.scope = scope;
+  try {
+    const result = recording
+      ? await context.with(trace.setSpan(context.active(), span), call.invoke, call, 0, signal)
+      : await call.invoke(0, signal);
+    finish(scope, OUTCOME.SUCCESS, undefined, startedAt);
+    return result;
+  } catch (error) {
+    finish(scope, outcomeOf(error), error, startedAt);
+    throw error;
+  } finally {
+    inflight.value--;
+  }
+}

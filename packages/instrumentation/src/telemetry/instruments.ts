@@ -1,0 +1,169 @@
+import {
+  type BatchObservableResult,
+  type Counter,
+  diag,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+  metrics,
+  type Observable,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, UNIT } from './names.js';
+import { inflightCounters, liveBreakers, liveBulkheads } from './registry.js';
+
+/** Synchronous instruments the hot path records into. @internal */
+export interface Instruments {
+  readonly callDuration: Histogram;
+  readonly breakerTransitions: Counter;
+  readonly bulkheadRejections: Counter;
+  readonly bulkheadQueueWait: Histogram;
+  readonly retryAttempts: Counter;
+}
+
+const VERSION = '0.1.0';
+
+let meterProvider: MeterProvider | undefined;
+let current: Instruments | undefined;
+let tracerProvider: TracerProvider | undefined;
+let currentTracer: Tracer | undefined;
+
+/**
+ * The instruments of the current global MeterProvider. The OTel metrics API
+ * has no proxy provider: instruments created before the SDK is registered
+ * stay no-ops forever. So the provider is looked up on every use (a property
+ * read) and instruments are rebuilt when it changed; the observable gauges are
+ * registered once per meter, at that moment.
+ * @internal
+ */
+export function instruments(): Instruments {
+  const provider = metrics.getMeterProvider();
+  if (provider !== meterProvider || current === undefined) {
+    meterProvider = provider;
+    current = create(provider.getMeter(SCOPE_NAME, VERSION));
+  }
+  return current;
+}
+
+/** The tracer of the current global TracerProvider (same reasoning as {@link instruments}). @internal */
+export function tracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (provider !== tracerProvider || currentTracer === undefined) {
+    tracerProvider = provider;
+    currentTracer = provider.getTracer(SCOPE_NAME, VERSION);
+  }
+  return currentTracer;
+}
+
+/**
+ * Registers the observable gauges with the current global MeterProvider now,
+ * rather than at the first guarded call. `startTelemetry` calls it so breaker
+ * and bulkhead gauges appear before any traffic.
+ */
+export function registerTelemetry(): void {
+  try {
+    instruments();
+  } catch (error) {
+    diag.error('@faultline/instrumentation: registering instruments failed', error);
+  }
+}
+
+function create(meter: Meter): Instruments {
+  const buckets = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
+  const created: Instruments = {
+    callDuration: meter.createHistogram(METRIC.CALL_DURATION, {
+      description: 'Duration of guarded calls to a dependency, by outcome.',
+      unit: UNIT.SECONDS,
+      advice: buckets,
+    }),
+    breakerTransitions: meter.createCounter(METRIC.BREAKER_TRANSITIONS, {
+      description: 'Circuit breaker state transitions.',
+      unit: UNIT.TRANSITIONS,
+    }),
+    bulkheadRejections: meter.createCounter(METRIC.BULKHEAD_REJECTIONS, {
+      description: 'Calls a bulkhead turned away (full, or queue wait exceeded).',
+      unit: UNIT.CALLS,
+    }),
+    bulkheadQueueWait: meter.createHistogram(METRIC.BULKHEAD_QUEUE_WAIT, {
+      description: 'Time calls spent queued in a bulkhead before a permit or a rejection.',
+      unit: UNIT.SECONDS,
+      advice: buckets,
+    }),
+    retryAttempts: meter.createCounter(METRIC.RETRY_ATTEMPTS, {
+      description: 'Attempts made by retry policies, by outcome of the attempt.',
+      unit: UNIT.ATTEMPTS,
+    }),
+  };
+  registerGauges(meter);
+  return created;
+}
+
+function registerGauges(meter: Meter): void {
+  const breakerState = meter.createObservableGauge(METRIC.BREAKER_STATE, {
+    description: 'Circuit breaker state: one series per state, 1 for the current state, 0 otherwise.',
+    unit: UNIT.RATIO,
+  });
+  const failureRate = meter.createObservableGauge(METRIC.BREAKER_FAILURE_RATE, {
+    description: 'Share of failed calls in the breaker sliding window (0-1).',
+    unit: UNIT.RATIO,
+  });
+  const slowCallRate = meter.createObservableGauge(METRIC.BREAKER_SLOW_CALL_RATE, {
+    description: 'Share of slow calls in the breaker sliding window (0-1).',
+    unit: UNIT.RATIO,
+  });
+  const active = meter.createObservableGauge(METRIC.BULKHEAD_ACTIVE, {
+    description: 'Calls holding a bulkhead permit.',
+    unit: UNIT.CALLS,
+  });
+  const queued = meter.createObservableGauge(METRIC.BULKHEAD_QUEUED, {
+    description: 'Calls waiting in a bulkhead queue.',
+    unit: UNIT.CALLS,
+  });
+  const limit = meter.createObservableGauge(METRIC.BULKHEAD_LIMIT, {
+    description: 'Bulkhead maximum concurrent calls.',
+    unit: UNIT.CALLS,
+  });
+  const queueLimit = meter.createObservableGauge(METRIC.BULKHEAD_QUEUE_LIMIT, {
+    description: 'Bulkhead maximum queued calls.',
+    unit: UNIT.CALLS,
+  });
+  const inflight = meter.createObservableGauge(METRIC.DEPENDENCY_INFLIGHT, {
+    description: 'Calls currently waiting on a dependency, guarded or not.',
+    unit: UNIT.CALLS,
+  });
+  const observables: Observable[] = [
+    breakerState,
+    failureRate,
+    slowCallRate,
+    active,
+    queued,
+    limit,
+    queueLimit,
+    inflight,
+  ];
+  meter.addBatchObservableCallback((result: BatchObservableResult) => {
+    try {
+      for (const breaker of liveBreakers()) {
+        const state = breaker.state;
+        for (const [candidate, attributes] of breaker.stateAttributes) {
+          result.observe(breakerState, candidate === state ? 1 : 0, attributes);
+        }
+        result.observe(failureRate, breaker.failureRate(), breaker.gaugeAttributes);
+        result.observe(slowCallRate, breaker.slowCallRate(), breaker.gaugeAttributes);
+      }
+      for (const bulkhead of liveBulkheads()) {
+        result.observe(active, bulkhead.active, bulkhead.gaugeAttributes);
+        result.observe(queued, bulkhead.queued, bulkhead.gaugeAttributes);
+        result.observe(limit, bulkhead.maxConcurrent, bulkhead.gaugeAttributes);
+        result.observe(queueLimit, bulkhead.maxQueue, bulkhead.gaugeAttributes);
+      }
+      for (const counter of inflightCounters()) {
+        result.observe(inflight, counter.value, counter.attributes);
+      }
+    } catch (error) {
+      diag.error('@faultline/instrumentation: observing gauges failed', error);
+    }
+  }, observables);
+}

@@ -1,0 +1,83 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR } from './names.js';
+
+/**
+ * Live objects the observable gauges read at collection time. Registering is
+ * the only per-object cost; calls themselves never touch the registry except
+ * for the in-flight integer of their dependency.
+ */
+
+/** What a circuit breaker exposes to the gauges. @internal */
+export interface BreakerGaugeSource {
+  /** `{ name, peer.service }`, built once. */
+  readonly gaugeAttributes: Attributes;
+  /** One attribute set per state for the one-series-per-state gauge, built once. */
+  readonly stateAttributes: readonly (readonly [state: string, attributes: Attributes])[];
+  readonly state: string;
+  failureRate(): number;
+  slowCallRate(): number;
+}
+
+/** What a bulkhead exposes to the gauges. @internal */
+export interface BulkheadGaugeSource {
+  readonly gaugeAttributes: Attributes;
+  readonly active: number;
+  readonly queued: number;
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+}
+
+/** Calls currently waiting on one dependency. @internal */
+export interface InflightCounter {
+  value: number;
+  readonly attributes: Attributes;
+}
+
+// Weak references: a breaker or bulkhead that its owner dropped disappears
+// from the gauges at the next collection instead of living forever.
+const breakers = new Set<WeakRef<BreakerGaugeSource>>();
+const bulkheads = new Set<WeakRef<BulkheadGaugeSource>>();
+const inflight = new Map<string, InflightCounter>();
+
+/** @internal */
+export function registerBreaker(source: BreakerGaugeSource): void {
+  breakers.add(new WeakRef(source));
+}
+
+/** @internal */
+export function registerBulkhead(source: BulkheadGaugeSource): void {
+  bulkheads.add(new WeakRef(source));
+}
+
+/** The in-flight counter of `dependency`, created on first use. @internal */
+export function inflightCounter(dependency: string): InflightCounter {
+  let counter = inflight.get(dependency);
+  if (counter === undefined) {
+    counter = { value: 0, attributes: Object.freeze({ [ATTR.PEER_SERVICE]: dependency }) };
+    inflight.set(dependency, counter);
+  }
+  return counter;
+}
+
+function* live<T extends object>(refs: Set<WeakRef<T>>): Generator<T> {
+  for (const ref of refs) {
+    const value = ref.deref();
+    if (value === undefined) refs.delete(ref);
+    else yield value;
+  }
+}
+
+/** @internal */
+export function liveBreakers(): Iterable<BreakerGaugeSource> {
+  return live(breakers);
+}
+
+/** @internal */
+export function liveBulkheads(): Iterable<BulkheadGaugeSource> {
+  return live(bulkheads);
+}
+
+/** @internal */
+export function inflightCounters(): Iterable<InflightCounter> {
+  return inflight.values();
+}
