@@ -11,7 +11,7 @@ function reference(labels: Record<string, string>): string {
   for (const name of Object.keys(labels).sort()) {
     for (const b of new TextEncoder().encode(name)) push(b);
     push(0xff);
-    for (const b of new TextEncoder().encode(labels[name])) push(b);
+    for (const b of new TextEncoder().encode(labels[name] ?? '')) push(b);
     push(0xff);
   }
   return h.toString(16).padStart(16, '0');
@@ -23,7 +23,7 @@ describe('fingerprintLabels', () => {
   });
 
   it('agrees with a BigInt FNV-1a 64 reference', () => {
-    const cases = [
+    const cases: Record<string, string>[] = [
       { alertname: 'Test' },
       { alertname: 'payment breaker open', service: 'order-service', dependency: 'payment-service' },
       { z: 'ü€😀', a: '' },
