@@ -9,6 +9,8 @@ import type { AlertKind, SelectorField } from './ruleSchema';
  * look their subjects up instead of scanning all of them.
  */
 export interface Subject {
+  /** Identity values joined: unique per subject within a kind, cheap to compare. */
+  key: string;
   /** Identity labels: service / dependency / breaker / bulkhead / saga. */
   identity: Partial<Record<SelectorField, string>>;
   /** The value the rule's condition compares; null = no data (condition false). */
@@ -50,6 +52,22 @@ export type SubjectsByKind = Record<AlertKind, SubjectIndex>;
 
 const OPEN_STATES: ReadonlySet<BreakerState> = new Set(['open', 'forced_open']);
 
+/** The subject key of an existing instance, rebuilt from its identity labels. */
+export function subjectKeyOfLabels(kind: AlertKind, labels: Record<string, string>): string {
+  switch (kind) {
+    case 'breaker_open':
+      return `${labels.service}\u0000${labels.dependency}\u0000${labels.breaker}`;
+    case 'edge_error_rate':
+    case 'edge_latency_p99':
+      return `${labels.service}\u0000${labels.dependency}`;
+    case 'bulkhead_saturation':
+    case 'bulkhead_rejections':
+      return `${labels.service}\u0000${labels.dependency}\u0000${labels.bulkhead}`;
+    default:
+      return labels.saga ?? '';
+  }
+}
+
 export function extractSubjects(snapshot: AlertSnapshot, nowMs: number): SubjectsByKind {
   const edges = snapshot.topology.edges;
   const breakers: Subject[] = [];
@@ -57,10 +75,17 @@ export function extractSubjects(snapshot: AlertSnapshot, nowMs: number): Subject
   const latencies: Subject[] = [];
   for (const e of edges) {
     const identity = { service: e.source, dependency: e.target };
-    errorRates.push({ identity, value: e.errorRate, valueText: percent(e.errorRate) });
-    latencies.push({ identity, value: e.p99Ms, valueText: e.p99Ms === null ? 'no data' : `${Math.round(e.p99Ms)} ms` });
+    const key = `${e.source}\u0000${e.target}`;
+    errorRates.push({ key, identity, value: e.errorRate, valueText: percent(e.errorRate) });
+    latencies.push({
+      key,
+      identity,
+      value: e.p99Ms,
+      valueText: e.p99Ms === null ? 'no data' : `${Math.round(e.p99Ms)} ms`,
+    });
     if (e.breaker) {
       breakers.push({
+        key: `${key}\u0000${e.breaker.name}`,
         identity: { service: e.source, dependency: e.target, breaker: e.breaker.name },
         value: OPEN_STATES.has(e.breaker.state) ? 1 : 0,
         valueText: e.breaker.state,
@@ -71,18 +96,21 @@ export function extractSubjects(snapshot: AlertSnapshot, nowMs: number): Subject
   const rejections: Subject[] = [];
   for (const b of snapshot.bulkheads) {
     const identity = { service: b.service, dependency: b.dependency, bulkhead: b.name };
+    const key = `${b.service}\u0000${b.dependency}\u0000${b.name}`;
     saturation.push({
+      key,
       identity,
       value: b.saturation,
       valueText: b.saturation === null ? 'no limit' : percent(b.saturation),
     });
-    rejections.push({ identity, value: b.rejectionsPerSec, valueText: `${round(b.rejectionsPerSec)}/s` });
+    rejections.push({ key, identity, value: b.rejectionsPerSec, valueText: `${round(b.rejectionsPerSec)}/s` });
   }
   const compensation: Subject[] = [];
   for (const s of snapshot.sagas?.stats ?? []) {
     // A failed saga also compensated (its compensation failed), so both count.
     const rate = s.runs > 0 ? (s.compensated + s.failed) / s.runs : null;
     compensation.push({
+      key: s.name,
       identity: { saga: s.name },
       value: rate,
       valueText: rate === null ? 'no runs' : percent(rate),
@@ -96,7 +124,7 @@ export function extractSubjects(snapshot: AlertSnapshot, nowMs: number): Subject
   const stuck: Subject[] = [];
   for (const [name, o] of oldest) {
     const ageS = Math.max(0, (nowMs - o.startedAtMs) / 1000);
-    stuck.push({ identity: { saga: name }, value: ageS, valueText: `${Math.round(ageS)} s`, sagaId: o.id });
+    stuck.push({ key: name, identity: { saga: name }, value: ageS, valueText: `${Math.round(ageS)} s`, sagaId: o.id });
   }
   return {
     breaker_open: new SubjectIndex(breakers),

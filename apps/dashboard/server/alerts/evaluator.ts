@@ -1,5 +1,11 @@
 import { type TemplateVars, renderTemplate } from './annotationTemplate';
-import { extractSubjects, type Subject, type SubjectIndex, type SubjectsByKind } from './alertSubjects';
+import {
+  extractSubjects,
+  type Subject,
+  type SubjectIndex,
+  type SubjectsByKind,
+  subjectKeyOfLabels,
+} from './alertSubjects';
 import type { AlertInstance, AlertSnapshot, AlertTransition } from './alertTypes';
 import { fingerprintLabels } from './fingerprint';
 import { compileGlob, isGlob, type NameMatcher } from './glob';
@@ -70,12 +76,12 @@ export function evaluate(
     evaluated.add(rule.id);
     const compiled = compile(rule);
     const prev = previousByRule.get(rule.id);
+    const prevKeys = prev ? subjectKeys(rule.kind, prev) : null;
     const seen = prev ? new Set<string>() : null;
     for (const subject of compiled.candidates(subjects)) {
       const active = holds(rule.kind, subject.value, rule.threshold);
-      if (!active && !prev) continue;
-      const labels = instanceLabels(rule, subject);
-      const fingerprint = fingerprintLabels(labels);
+      if (!active && !prevKeys?.has(subject.key)) continue;
+      const { labels, fingerprint } = compiled.identify(subject);
       const before = prev?.get(fingerprint);
       if (!active && !before) continue;
       seen?.add(fingerprint);
@@ -245,8 +251,10 @@ function transition(
   };
 }
 
-function instanceLabels(rule: AlertRule, subject: Subject): Record<string, string> {
-  return { ...rule.labels, alertname: rule.name, severity: rule.severity, kind: rule.kind, ...subject.identity };
+function subjectKeys(kind: AlertKind, instances: Map<string, AlertInstance>): Set<string> {
+  const keys = new Set<string>();
+  for (const inst of instances.values()) keys.add(subjectKeyOfLabels(kind, inst.labels));
+  return keys;
 }
 
 function templateVars(rule: AlertRule, subject: Subject): TemplateVars {
@@ -299,9 +307,31 @@ function render(rule: AlertRule, vars: TemplateVars | null, inst: AlertInstance)
 
 interface CompiledRule {
   candidates(subjects: SubjectsByKind): Subject[];
+  /** Labels and fingerprint of the instance for a subject, memoized per subject key. */
+  identify(subject: Subject): { labels: Record<string, string>; fingerprint: string };
 }
 
+/** Bound of the per-rule label/fingerprint memo; cleared when exceeded (subjects churned). */
+const MAX_MEMO_PER_RULE = 10_000;
+
 const compiledRules = new WeakMap<AlertRule, CompiledRule>();
+
+/**
+ * A glob's verdicts remembered per name: there are far fewer distinct
+ * service names than edges, so each name is tested once per rule.
+ */
+function memoized(match: NameMatcher): NameMatcher {
+  const verdicts = new Map<string, boolean>();
+  return (name) => {
+    let v = verdicts.get(name);
+    if (v === undefined) {
+      if (verdicts.size >= MAX_MEMO_PER_RULE) verdicts.clear();
+      v = match(name);
+      verdicts.set(name, v);
+    }
+    return v;
+  };
+}
 
 function compile(rule: AlertRule): CompiledRule {
   const cached = compiledRules.get(rule);
@@ -310,7 +340,7 @@ function compile(rule: AlertRule): CompiledRule {
   const exact: [SelectorField, string][] = [];
   for (const [field, pattern] of Object.entries(rule.selector) as [SelectorField, string | undefined][]) {
     if (pattern === undefined) continue;
-    if (isGlob(pattern)) matchers.push([field, compileGlob(pattern)]);
+    if (isGlob(pattern)) matchers.push([field, memoized(compileGlob(pattern))]);
     else exact.push([field, pattern]);
   }
   const matches = (s: Subject): boolean => {
@@ -321,7 +351,24 @@ function compile(rule: AlertRule): CompiledRule {
     }
     return true;
   };
+  const memo = new Map<string, { labels: Record<string, string>; fingerprint: string }>();
   const compiled: CompiledRule = {
+    identify(subject) {
+      let id = memo.get(subject.key);
+      if (!id) {
+        if (memo.size >= MAX_MEMO_PER_RULE) memo.clear();
+        const labels = {
+          ...rule.labels,
+          alertname: rule.name,
+          severity: rule.severity,
+          kind: rule.kind,
+          ...subject.identity,
+        };
+        id = { labels, fingerprint: fingerprintLabels(labels) };
+        memo.set(subject.key, id);
+      }
+      return id;
+    },
     candidates(subjects) {
       const index: SubjectIndex = subjects[rule.kind];
       let pool = index.all;
