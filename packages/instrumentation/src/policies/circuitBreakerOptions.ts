@@ -113,7 +113,11 @@ export function breakerConfig(options: CircuitBreakerOptions): BreakerConfig {
       min: 0,
       max: 1,
     }),
-    openDurationMs: checkNumber(P, 'openDurationMs', options.openDurationMs ?? 5_000, { min: 0, max: MAX_MS }),
+    openDurationMs: checkNumber(P, 'openDurationMs', options.openDurationMs ?? 5_000, {
+      min: 0,
+      minInclusive: true,
+      max: MAX_MS,
+    }),
     halfOpenMaxCalls: checkNumber(P, 'halfOpenMaxCalls', options.halfOpenMaxCalls ?? 1, {
       min: 1,
       minInclusive: true,
@@ -124,7 +128,7 @@ export function breakerConfig(options: CircuitBreakerOptions): BreakerConfig {
       P,
       'halfOpenMaxWaitMs',
       options.halfOpenMaxWaitMs ?? (Number.isFinite(slowCallDurationMs) ? slowCallDurationMs : 60_000),
-      { min: 0 },
+      { min: 0, minInclusive: true },
     ),
     isFailure: checkOptionalFunction(P, 'isFailure', options.isFailure) ?? (() => true),
     clock: options.clock ?? systemClock,
