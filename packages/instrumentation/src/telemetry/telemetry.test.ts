@@ -1,0 +1,295 @@
+import { context, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type Histogram,
+  MeterProvider,
+  type MetricData,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { instrument } from '../clients/instrument.js';
+import { BrokenCircuitError, BulkheadRejectedError, TimeoutError } from '../errors.js';
+import { bulkhead } from '../policies/bulkhead.js';
+import { circuitBreaker } from '../policies/circuitBreaker.js';
+import { compose } from '../policies/compose.js';
+import { retry } from '../policies/retry.js';
+import { timeout } from '../policies/timeout.js';
+import { ATTR, DURATION_BUCKETS_S, EVENT, METRIC, OUTCOME, SCOPE_NAME, UNIT } from './names.js';
+
+class TestReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const spans = new InMemorySpanExporter();
+const reader = new TestReader();
+const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
+const meterProvider = new MeterProvider({ readers: [reader] });
+
+beforeAll(() => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
+});
+
+afterAll(async () => {
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+});
+
+beforeEach(() => {
+  spans.reset();
+});
+
+async function collect(): Promise<Map<string, MetricData>> {
+  const { resourceMetrics } = await reader.collect();
+  const byName = new Map<string, MetricData>();
+  for (const scope of resourceMetrics.scopeMetrics) {
+    if (scope.scope.name !== SCOPE_NAME) continue;
+    for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
+  }
+  return byName;
+}
+
+function points(metric: MetricData | undefined, filter: Record<string, unknown> = {}) {
+  expect(metric).toBeDefined();
+  return (metric?.dataPoints ?? []).filter((point) =>
+    Object.entries(filter).every(([key, value]) => point.attributes[key] === value),
+  );
+}
+
+function callSpans(name: string): ReadableSpan[] {
+  return spans.getFinishedSpans().filter((span) => span.name === name);
+}
+
+const failing = async (): Promise<never> => {
+  throw new Error('payment db exhausted');
+};
+
+describe('call spans', () => {
+  it('one CLIENT span per guarded call, annotated by every policy, attempts as children', async () => {
+    const guard = compose(
+      bulkhead({ name: 'payment-pool', dependency: 'payment-service', maxConcurrent: 2, maxQueue: 2 }),
+      circuitBreaker({ name: 'payments', dependency: 'payment-service' }),
+      timeout({ ms: 1_000 }),
+      retry({ maxAttempts: 2, backoff: { initialMs: 0, maxMs: 0 } }),
+      { operation: 'charge' },
+    );
+    let attempt = 0;
+    let activeInside: string | undefined;
+    await guard.execute(async () => {
+      activeInside = trace.getActiveSpan()?.spanContext().spanId;
+      if (++attempt === 1) throw new Error('flaky');
+      return 'ok';
+    });
+    const [call] = callSpans('payment-service charge');
+    expect(call).toBeDefined();
+    if (call === undefined) return;
+    expect(call.kind).toBe(SpanKind.CLIENT);
+    expect(call.attributes).toMatchObject({
+      [ATTR.PEER_SERVICE]: 'payment-service',
+      [ATTR.OUTCOME]: OUTCOME.SUCCESS,
+      [ATTR.BREAKER_NAME]: 'payments',
+      [ATTR.BREAKER_STATE]: 'closed',
+      [ATTR.BULKHEAD_NAME]: 'payment-pool',
+      [ATTR.BULKHEAD_QUEUE_WAIT]: 0,
+    });
+    expect(call.status.code).not.toBe(SpanStatusCode.ERROR);
+    const attempts = callSpans('payment-service charge attempt');
+    expect(attempts.map((span) => span.attributes[ATTR.RETRY_ATTEMPT])).toEqual([1, 2]);
+    expect(attempts.map((span) => span.attributes[ATTR.OUTCOME])).toEqual([OUTCOME.FAILURE, OUTCOME.SUCCESS]);
+    for (const span of attempts) expect(span.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect(attempts[0]?.status.code).toBe(SpanStatusCode.ERROR);
+    // The function runs inside the attempt span: trace context reaches the dependency.
+    expect(activeInside).toBe(attempts[1]?.spanContext().spanId);
+  });
+
+  it('records the transition on the span of the call that caused it, and short-circuits after', async () => {
+    const breaker = circuitBreaker({
+      name: 'orders',
+      dependency: 'order-service',
+      window: { kind: 'count', size: 2 },
+      minimumCalls: 2,
+    });
+    await breaker.execute(failing).catch(() => {});
+    await breaker.execute(failing).catch(() => {});
+    const shortCircuited = await breaker.execute(failing).catch((error: unknown) => error);
+    expect(shortCircuited).toBeInstanceOf(BrokenCircuitError);
+    const [first, second, third] = callSpans('order-service execute');
+    expect(first?.events.filter((e) => e.name === EVENT.BREAKER_STATE_CHANGE)).toEqual([]);
+    const change = second?.events.find((e) => e.name === EVENT.BREAKER_STATE_CHANGE);
+    expect(change?.attributes).toMatchObject({ [ATTR.TRANSITION_FROM]: 'closed', [ATTR.TRANSITION_TO]: 'open' });
+    expect(second?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(second?.events.some((e) => e.name === 'exception')).toBe(true);
+    expect(second?.attributes[ATTR.OUTCOME]).toBe(OUTCOME.FAILURE);
+    expect(third?.attributes).toMatchObject({
+      [ATTR.OUTCOME]: OUTCOME.SHORT_CIRCUITED,
+      [ATTR.BREAKER_STATE]: 'open',
+    });
+  });
+
+  it('tells timeouts and bulkhead rejections apart', async () => {
+    const pool = bulkhead({ name: 'inventory-pool', dependency: 'inventory', maxConcurrent: 1 });
+    const guard = compose(pool, timeout({ ms: 20 }));
+    const first = guard.execute(() => new Promise(() => {}));
+    const rejected = await guard.execute(async () => 1).catch((error: unknown) => error);
+    expect(rejected).toBeInstanceOf(BulkheadRejectedError);
+    await expect(first).rejects.toBeInstanceOf(TimeoutError);
+    const outcomes = callSpans('inventory execute').map((span) => span.attributes[ATTR.OUTCOME]);
+    expect(outcomes.sort()).toEqual([OUTCOME.BULKHEAD_REJECTED, OUTCOME.TIMEOUT]);
+  });
+
+  it('keeps the caller context through a queued bulkhead call', async () => {
+    const pool = bulkhead({ name: 'ctx-pool', maxConcurrent: 1, maxQueue: 5 });
+    const tracer = trace.getTracer('test');
+    let release!: () => void;
+    const blocker = tracer.startActiveSpan('blocker', (span) =>
+      pool.execute(() => new Promise<void>((resolve) => (release = resolve))).finally(() => span.end()),
+    );
+    const seen: (string | undefined)[] = [];
+    const expected: string[] = [];
+    const queued = [1, 2, 3].map((i) =>
+      tracer.startActiveSpan(`caller-${i}`, (span) => {
+        expected.push(span.spanContext().spanId);
+        return pool
+          .execute(async () => {
+            seen.push(trace.getActiveSpan()?.spanContext().spanId);
+          })
+          .finally(() => span.end());
+      }),
+    );
+    release();
+    await Promise.all([blocker, ...queued]);
+    expect(seen).toEqual(expected);
+  });
+
+  it('instrument(): span per method named "{dependency} {method}"', async () => {
+    const client = {
+      secret: 7,
+      async charge(amount: number) {
+        return amount + this.secret;
+      },
+    };
+    const payments = instrument(client, { dependency: 'payment-service' });
+    await expect(payments.charge(1)).resolves.toBe(8);
+    expect(callSpans('payment-service charge')[0]?.attributes[ATTR.PEER_SERVICE]).toBe('payment-service');
+  });
+
+  it('a policy executed inside a call of the same dependency joins it; another dependency is a child call', async () => {
+    const breaker = circuitBreaker({ name: 'join', dependency: 'email' });
+    const pool = bulkhead({ name: 'join-pool', dependency: 'email', maxConcurrent: 1 });
+    const other = bulkhead({ name: 'other', dependency: 'profile', maxConcurrent: 1 });
+    await pool.execute(() => breaker.execute(() => other.execute(async () => 1)));
+    const email = callSpans('email execute');
+    expect(email).toHaveLength(1);
+    expect(email[0]?.attributes).toMatchObject({ [ATTR.BREAKER_NAME]: 'join', [ATTR.BULKHEAD_NAME]: 'join-pool' });
+    const profile = callSpans('profile execute');
+    expect(profile[0]?.parentSpanContext?.spanId).toBe(email[0]?.spanContext().spanId);
+  });
+});
+
+describe('metrics', () => {
+  it('pins every name, unit and attribute of the contract', async () => {
+    const breaker = circuitBreaker({
+      name: 'm-breaker',
+      dependency: 'm-dep',
+      window: { kind: 'count', size: 2 },
+      minimumCalls: 2,
+    });
+    const pool = bulkhead({ name: 'm-pool', dependency: 'm-dep', maxConcurrent: 1, maxQueue: 1 });
+    const guard = compose(pool, breaker, retry({ maxAttempts: 1 }));
+    let release!: () => void;
+    const held = guard.execute(() => new Promise<void>((resolve) => (release = resolve)));
+    const queued = guard.execute(async () => 'queued');
+    await guard.execute(async () => 1).catch(() => {}); // bulkhead_rejected
+
+    let byName = await collect();
+    expect(points(byName.get(METRIC.DEPENDENCY_INFLIGHT), { [ATTR.PEER_SERVICE]: 'm-dep' })[0]?.value).toBe(2);
+    expect(points(byName.get(METRIC.BULKHEAD_ACTIVE), { [ATTR.BULKHEAD_NAME]: 'm-pool' })[0]?.value).toBe(1);
+    expect(points(byName.get(METRIC.BULKHEAD_QUEUED), { [ATTR.BULKHEAD_NAME]: 'm-pool' })[0]?.value).toBe(1);
+    release();
+    await Promise.all([held, queued]);
+    await guard.execute(failing).catch(() => {}); // window [success, failure]: 0.5 >= 0.5, opens
+    await guard.execute(failing).catch(() => {}); // short-circuited
+    await guard.execute(failing).catch(() => {}); // short-circuited
+
+    byName = await collect();
+    const expectations: [string, string, DataPointType][] = [
+      [METRIC.CALL_DURATION, UNIT.SECONDS, DataPointType.HISTOGRAM],
+      [METRIC.BREAKER_STATE, UNIT.RATIO, DataPointType.GAUGE],
+      [METRIC.BREAKER_TRANSITIONS, UNIT.TRANSITIONS, DataPointType.SUM],
+      [METRIC.BREAKER_FAILURE_RATE, UNIT.RATIO, DataPointType.GAUGE],
+      [METRIC.BREAKER_SLOW_CALL_RATE, UNIT.RATIO, DataPointType.GAUGE],
+      [METRIC.BULKHEAD_ACTIVE, UNIT.CALLS, DataPointType.GAUGE],
+      [METRIC.BULKHEAD_QUEUED, UNIT.CALLS, DataPointType.GAUGE],
+      [METRIC.BULKHEAD_LIMIT, UNIT.CALLS, DataPointType.GAUGE],
+      [METRIC.BULKHEAD_QUEUE_LIMIT, UNIT.CALLS, DataPointType.GAUGE],
+      [METRIC.BULKHEAD_REJECTIONS, UNIT.CALLS, DataPointType.SUM],
+      [METRIC.BULKHEAD_QUEUE_WAIT, UNIT.SECONDS, DataPointType.HISTOGRAM],
+      [METRIC.RETRY_ATTEMPTS, UNIT.ATTEMPTS, DataPointType.SUM],
+      [METRIC.DEPENDENCY_INFLIGHT, UNIT.CALLS, DataPointType.GAUGE],
+    ];
+    for (const [name, unit, type] of expectations) {
+      const metric = byName.get(name);
+      expect(metric, name).toBeDefined();
+      expect(metric?.descriptor.unit, name).toBe(unit);
+      expect(metric?.dataPointType, name).toBe(type);
+    }
+
+    const durations = points(byName.get(METRIC.CALL_DURATION), { [ATTR.PEER_SERVICE]: 'm-dep' });
+    expect(new Set(durations.map((p) => p.attributes[ATTR.OUTCOME]))).toEqual(
+      new Set([OUTCOME.SUCCESS, OUTCOME.FAILURE, OUTCOME.BULKHEAD_REJECTED, OUTCOME.SHORT_CIRCUITED]),
+    );
+    for (const point of durations) {
+      expect(Object.keys(point.attributes).sort()).toEqual([ATTR.OUTCOME, ATTR.PEER_SERVICE].sort());
+      expect((point.value as Histogram).buckets.boundaries).toEqual(DURATION_BUCKETS_S);
+    }
+
+    const states = points(byName.get(METRIC.BREAKER_STATE), { [ATTR.BREAKER_NAME]: 'm-breaker' });
+    expect(states).toHaveLength(5);
+    for (const point of states) {
+      expect(point.attributes[ATTR.PEER_SERVICE]).toBe('m-dep');
+      expect(point.value).toBe(point.attributes[ATTR.BREAKER_STATE] === 'open' ? 1 : 0);
+    }
+    const transitions = points(byName.get(METRIC.BREAKER_TRANSITIONS), { [ATTR.BREAKER_NAME]: 'm-breaker' });
+    expect(transitions.map((p) => p.attributes)).toEqual([
+      {
+        [ATTR.BREAKER_NAME]: 'm-breaker',
+        [ATTR.PEER_SERVICE]: 'm-dep',
+        [ATTR.TRANSITION_FROM]: 'closed',
+        [ATTR.TRANSITION_TO]: 'open',
+      },
+    ]);
+    expect(points(byName.get(METRIC.BREAKER_FAILURE_RATE), { [ATTR.BREAKER_NAME]: 'm-breaker' })[0]).toMatchObject({
+      value: 0.5,
+      attributes: { [ATTR.BREAKER_NAME]: 'm-breaker', [ATTR.PEER_SERVICE]: 'm-dep' },
+    });
+    expect(points(byName.get(METRIC.BREAKER_SLOW_CALL_RATE), { [ATTR.BREAKER_NAME]: 'm-breaker' })[0]?.value).toBe(0);
+
+    const poolAttributes = { [ATTR.BULKHEAD_NAME]: 'm-pool', [ATTR.PEER_SERVICE]: 'm-dep' };
+    expect(points(byName.get(METRIC.BULKHEAD_LIMIT), poolAttributes)[0]?.value).toBe(1);
+    expect(points(byName.get(METRIC.BULKHEAD_QUEUE_LIMIT), poolAttributes)[0]?.value).toBe(1);
+    expect(points(byName.get(METRIC.BULKHEAD_ACTIVE), poolAttributes)[0]?.value).toBe(0);
+    expect(points(byName.get(METRIC.BULKHEAD_REJECTIONS), poolAttributes)[0]?.value).toBe(1);
+    const queueWait = points(byName.get(METRIC.BULKHEAD_QUEUE_WAIT), poolAttributes)[0]?.value as Histogram;
+    expect(queueWait.count).toBe(1);
+    expect(queueWait.buckets.boundaries).toEqual(DURATION_BUCKETS_S);
+    expect(points(byName.get(METRIC.DEPENDENCY_INFLIGHT), { [ATTR.PEER_SERVICE]: 'm-dep' })[0]?.value).toBe(0);
+
+    const attempts = points(byName.get(METRIC.RETRY_ATTEMPTS), { [ATTR.PEER_SERVICE]: 'm-dep' });
+    expect(Object.fromEntries(attempts.map((p) => [p.attributes[ATTR.OUTCOME], p.value]))).toEqual({
+      [OUTCOME.SUCCESS]: 2,
+      [OUTCOME.FAILURE]: 1, // short-circuited calls never reach the retry inside the breaker
+    });
+  });
+});
