@@ -112,6 +112,21 @@ export interface SummaryPoint extends PointBase {
 
 export type MetricPoint = NumberPoint | HistogramPoint | ExponentialHistogramPoint | SummaryPoint;
 
+/**
+ * What the ingest limits changed in accepted items (the items themselves were
+ * kept). Reported back to the sender as a partial-success warning.
+ */
+export interface LimitStats {
+  /** Attributes beyond the per-item limit, dropped. */
+  droppedAttributes: number;
+  /** String values and keys cut to the maximum length. */
+  truncatedStrings: number;
+  /** Array / kvlist values nested too deep or too long, replaced by null or cut. */
+  truncatedValues: number;
+  /** Span events beyond the per-span limit, dropped. */
+  droppedEvents: number;
+}
+
 /** What a decoder returns for one request. */
 export interface TraceBatch {
   spans: IngestSpan[];
@@ -119,10 +134,14 @@ export interface TraceBatch {
   rejected: number;
   /** Human-readable reason for the rejected ones, '' when none. */
   rejectionMessage: string;
+  /** Set by the decoders when a limit changed an accepted item. */
+  limited?: LimitStats;
 }
 
 export interface MetricBatch {
   points: MetricPoint[];
   rejected: number;
   rejectionMessage: string;
+  /** Set by the decoders when a limit changed an accepted item. */
+  limited?: LimitStats;
 }

@@ -1,0 +1,780 @@
+/**
+ * OTLP/JSON → TraceBatch / MetricBatch.
+ *
+ * Walks the `JSON.parse` result with hand-written checks (no schema library on
+ * the hot path). Field names are lowerCamelCase per the OTLP spec; the proto
+ * snake_case names are tolerated as protobuf's JSON mapping allows. Ids are
+ * hex (any case), 64-bit integers are strings or numbers, enums are integers
+ * (their proto names are tolerated).
+ *
+ * A body that is not OTLP at all throws DecodeError; an invalid span or data
+ * point is rejected on its own with a message naming the offending field, e.g.
+ * `resourceSpans[0].scopeSpans[1].spans[3].traceId: expected 32 hex characters`.
+ */
+import { DecodeContext, type DecodeLimits, nanosToMs, resourceInfo, setAttribute } from './decodeContext';
+import { DecodeError } from './decodeError';
+import { normalizeHexId } from './ids';
+import type {
+  Attributes,
+  AttributeValue,
+  IngestSpan,
+  MetricBatch,
+  MetricPoint,
+  ResourceInfo,
+  SpanEvent,
+  SpanKindValue,
+  StatusCode,
+  Temporality,
+  TraceBatch,
+} from './telemetry';
+
+type Obj = Record<string, unknown>;
+
+/** An invalid item: `path` is relative to the item, built up as the error unwinds. */
+class ItemError extends Error {
+  constructor(
+    public path: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+  /** Prefix the path with the field that contains it. */
+  within(prefix: string): ItemError {
+    this.path = this.path === '' ? prefix : this.path.startsWith('[') ? prefix + this.path : `${prefix}.${this.path}`;
+    return this;
+  }
+}
+
+function at(prefix: string, err: unknown): string {
+  if (!(err instanceof ItemError)) throw err;
+  const path = err.path === '' ? prefix : err.path.startsWith('[') ? prefix + err.path : `${prefix}.${err.path}`;
+  return `${path}: ${err.reason}`;
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `o[camel]`, else `o[snake]` (proto field name). */
+function get(o: Obj, camel: string, snake: string): unknown {
+  const v = o[camel];
+  return v === undefined ? o[snake] : v;
+}
+
+/** Text of a request body, without a UTF-8 byte-order mark. */
+function bodyText(body: string | Uint8Array): string {
+  const text =
+    typeof body === 'string'
+      ? body
+      : Buffer.isBuffer(body)
+        ? body.toString('utf8')
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** `JSON.parse` of a body; DecodeError when it is not JSON. */
+export function parseJsonBody(body: string | Uint8Array): unknown {
+  try {
+    return JSON.parse(bodyText(body));
+  } catch (err) {
+    throw new DecodeError(`invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** The top-level list (`resourceSpans` / `resourceMetrics`); DecodeError when the body is not that shape. */
+function topList(root: unknown, camel: string, snake: string): unknown[] {
+  if (!isObj(root)) {
+    throw new DecodeError(
+      `expected a JSON object with ${camel}, got ${root === null ? 'null' : Array.isArray(root) ? 'an array' : typeof root}`,
+    );
+  }
+  const list = get(root, camel, snake);
+  if (list === undefined || list === null) {
+    const keys = Object.keys(root);
+    if (keys.length === 0) return [];
+    throw new DecodeError(`expected ${camel} in the request, got keys: ${keys.slice(0, 5).join(', ')}`);
+  }
+  if (!Array.isArray(list)) throw new DecodeError(`${camel}: expected array`);
+  return list;
+}
+
+/** An optional array field; [] when absent. */
+function optArray(o: Obj, camel: string, snake: string): unknown[] {
+  const v = get(o, camel, snake);
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new ItemError(camel, 'expected array');
+  return v;
+}
+
+function optString(o: Obj, camel: string, snake: string, ctx: DecodeContext): string {
+  const v = get(o, camel, snake);
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string') throw new ItemError(camel, 'expected string');
+  return ctx.str(v);
+}
+
+/** An integer given as a JSON number or a decimal string (64-bit per proto JSON). */
+function integer(v: unknown, field: string, unsigned: boolean): number {
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && v !== '' && v.charCodeAt(0) !== 32) n = Number(v);
+  else throw new ItemError(field, `expected ${unsigned ? 'unsigned ' : ''}integer (number or decimal string)`);
+  if (!Number.isInteger(n) || (unsigned && n < 0)) {
+    throw new ItemError(field, `expected ${unsigned ? 'unsigned ' : ''}integer, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function optInteger(o: Obj, camel: string, snake: string, unsigned: boolean): number {
+  const v = get(o, camel, snake);
+  return v === undefined || v === null ? 0 : integer(v, camel, unsigned);
+}
+
+/** A double as a JSON number or a string ("NaN", "Infinity", "-Infinity", or decimal). */
+function double(v: unknown, field: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    if (v === 'NaN') return Number.NaN;
+    if (v === 'Infinity') return Number.POSITIVE_INFINITY;
+    if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
+    const n = Number(v);
+    if (v.trim() !== '' && !Number.isNaN(n)) return n;
+  }
+  throw new ItemError(field, 'expected number');
+}
+
+function optDouble(o: Obj, camel: string, snake: string): number | null {
+  const v = get(o, camel, snake);
+  return v === undefined || v === null ? null : double(v, camel);
+}
+
+/** Nanosecond timestamp field → ms (0 when absent, as proto3 defaults). */
+function timeMs(o: Obj, camel: string, snake: string): number {
+  return nanosToMs(optInteger(o, camel, snake, true));
+}
+
+/** A proto enum: an integer in [0, max], or one of its proto names. */
+function enumValue(o: Obj, camel: string, snake: string, names: Record<string, number>, max: number): number {
+  const v = get(o, camel, snake);
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'string') {
+    const n = names[v];
+    if (n !== undefined) return n;
+  }
+  const n = integer(v, camel, true);
+  if (n > max) throw new ItemError(camel, `expected an integer from 0 to ${max}, got ${n}`);
+  return n;
+}
+
+function requiredId(o: Obj, camel: string, snake: string, hexLength: number): string {
+  const v = get(o, camel, snake);
+  if (typeof v !== 'string') throw new ItemError(camel, `expected ${hexLength} hex characters`);
+  const r = normalizeHexId(v, hexLength);
+  if ('error' in r) throw new ItemError(camel, r.error);
+  return r.id;
+}
+
+// ---------------------------------------------------------------- AnyValue --
+
+const SNAKE_VALUE_KEYS: Record<string, string> = {
+  string_value: 'stringValue',
+  int_value: 'intValue',
+  double_value: 'doubleValue',
+  bool_value: 'boolValue',
+  array_value: 'arrayValue',
+  kvlist_value: 'kvlistValue',
+  bytes_value: 'bytesValue',
+};
+
+/** OTLP AnyValue → AttributeValue; `depth` of this value (an attribute's value is 1). */
+function anyValue(v: unknown, ctx: DecodeContext, depth: number): AttributeValue {
+  if (v === undefined || v === null) return null;
+  if (!isObj(v)) throw new ItemError('', 'expected an AnyValue object');
+  let x = v.stringValue;
+  if (x !== undefined) {
+    if (typeof x !== 'string') throw new ItemError('stringValue', 'expected string');
+    return ctx.str(x);
+  }
+  x = v.intValue;
+  if (x !== undefined) return integer(x, 'intValue', false);
+  x = v.doubleValue;
+  if (x !== undefined) return double(x, 'doubleValue');
+  x = v.boolValue;
+  if (x !== undefined) {
+    if (typeof x !== 'boolean') throw new ItemError('boolValue', 'expected boolean');
+    return x;
+  }
+  x = v.arrayValue;
+  if (x !== undefined) return arrayValue(x, ctx, depth);
+  x = v.kvlistValue;
+  if (x !== undefined) return kvlistValue(x, ctx, depth);
+  x = v.bytesValue;
+  if (x !== undefined) {
+    if (typeof x !== 'string') throw new ItemError('bytesValue', 'expected base64 string');
+    return ctx.str(x);
+  }
+  for (const key in v) {
+    const camel = SNAKE_VALUE_KEYS[key];
+    if (camel !== undefined) return anyValue({ [camel]: v[key] }, ctx, depth);
+  }
+  return null;
+}
+
+/** Elements of an array / kvlist value, or null when nesting is too deep. */
+function valueElements(x: unknown, field: string, ctx: DecodeContext, depth: number): unknown[] | null {
+  if (!isObj(x)) throw new ItemError(field, 'expected object with values');
+  const values = x.values;
+  if (values === undefined || values === null) return [];
+  if (!Array.isArray(values)) throw new ItemError(`${field}.values`, 'expected array');
+  if (depth >= ctx.limits.maxValueDepth) {
+    ctx.truncatedValues++;
+    return null;
+  }
+  if (values.length > ctx.limits.maxValueElements) {
+    ctx.truncatedValues++;
+    return values.slice(0, ctx.limits.maxValueElements);
+  }
+  return values;
+}
+
+function arrayValue(x: unknown, ctx: DecodeContext, depth: number): AttributeValue {
+  const values = valueElements(x, 'arrayValue', ctx, depth);
+  if (values === null) return null;
+  const out: AttributeValue[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    try {
+      out[i] = anyValue(values[i], ctx, depth + 1);
+    } catch (err) {
+      throw err instanceof ItemError ? err.within(`arrayValue.values[${i}]`) : err;
+    }
+  }
+  return out;
+}
+
+function kvlistValue(x: unknown, ctx: DecodeContext, depth: number): AttributeValue {
+  const values = valueElements(x, 'kvlistValue', ctx, depth);
+  if (values === null) return null;
+  const out: { [key: string]: AttributeValue } = {};
+  for (let i = 0; i < values.length; i++) {
+    const kv = values[i];
+    if (!isObj(kv) || typeof kv.key !== 'string') {
+      throw new ItemError(`kvlistValue.values[${i}]`, 'expected {"key": string, "value": AnyValue}');
+    }
+    try {
+      setAttribute(out, ctx.str(kv.key), anyValue(kv.value, ctx, depth + 1));
+    } catch (err) {
+      throw err instanceof ItemError ? err.within(`kvlistValue.values[${i}].value`) : err;
+    }
+  }
+  return out;
+}
+
+/** A KeyValue list → Attributes, keeping at most `maxAttributes` (the rest are dropped and counted). */
+function attributes(o: Obj, ctx: DecodeContext): Attributes {
+  const out: Attributes = {};
+  const list = o.attributes;
+  if (list === undefined || list === null) return out;
+  if (!Array.isArray(list)) throw new ItemError('attributes', 'expected array');
+  const max = ctx.limits.maxAttributes;
+  let n = list.length;
+  if (n > max) {
+    ctx.droppedAttributes += n - max;
+    n = max;
+  }
+  for (let i = 0; i < n; i++) {
+    const kv = list[i];
+    if (!isObj(kv) || typeof kv.key !== 'string') {
+      throw new ItemError(`attributes[${i}]`, 'expected {"key": string, "value": AnyValue}');
+    }
+    let value: AttributeValue;
+    try {
+      value = anyValue(kv.value, ctx, 1);
+    } catch (err) {
+      throw err instanceof ItemError ? err.within(`attributes[${i}].value`) : err;
+    }
+    setAttribute(out, ctx.str(kv.key), value);
+  }
+  return out;
+}
+
+function resource(v: unknown, ctx: DecodeContext): ResourceInfo {
+  if (v === undefined || v === null) return resourceInfo({});
+  if (!isObj(v)) throw new ItemError('', 'expected object');
+  return resourceInfo(attributes(v, ctx));
+}
+
+function scopeName(v: unknown, ctx: DecodeContext): string {
+  if (v === undefined || v === null) return '';
+  if (!isObj(v)) throw new ItemError('', 'expected object');
+  return optString(v, 'name', 'name', ctx);
+}
+
+// ------------------------------------------------------------------ traces --
+
+const SPAN_KIND_NAMES: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_CODE_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+
+function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext): IngestSpan {
+  if (!isObj(s)) throw new ItemError('', 'expected object');
+  const traceId = requiredId(s, 'traceId', 'trace_id', 32);
+  const spanId = requiredId(s, 'spanId', 'span_id', 16);
+  const parent = get(s, 'parentSpanId', 'parent_span_id');
+  const parentSpanId =
+    parent === undefined || parent === null || parent === ''
+      ? null
+      : requiredId(s, 'parentSpanId', 'parent_span_id', 16);
+  let statusCode = 0;
+  let statusMessage = '';
+  const status = s.status;
+  if (status !== undefined && status !== null) {
+    if (!isObj(status)) throw new ItemError('status', 'expected object');
+    try {
+      statusCode = enumValue(status, 'code', 'code', STATUS_CODE_NAMES, 2);
+      statusMessage = optString(status, 'message', 'message', ctx);
+    } catch (err) {
+      throw err instanceof ItemError ? err.within('status') : err;
+    }
+  }
+  return {
+    resource: res,
+    scope,
+    traceId,
+    spanId,
+    parentSpanId,
+    name: optString(s, 'name', 'name', ctx),
+    kind: enumValue(s, 'kind', 'kind', SPAN_KIND_NAMES, 5) as SpanKindValue,
+    startTimeMs: timeMs(s, 'startTimeUnixNano', 'start_time_unix_nano'),
+    endTimeMs: timeMs(s, 'endTimeUnixNano', 'end_time_unix_nano'),
+    statusCode: statusCode as StatusCode,
+    statusMessage,
+    attributes: attributes(s, ctx),
+    events: events(s, ctx),
+  };
+}
+
+function events(s: Obj, ctx: DecodeContext): SpanEvent[] {
+  const list = optArray(s, 'events', 'events');
+  let n = list.length;
+  if (n > ctx.limits.maxEventsPerSpan) {
+    ctx.droppedEvents += n - ctx.limits.maxEventsPerSpan;
+    n = ctx.limits.maxEventsPerSpan;
+  }
+  const out: SpanEvent[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = list[i];
+    try {
+      if (!isObj(e)) throw new ItemError('', 'expected object');
+      out[i] = {
+        name: optString(e, 'name', 'name', ctx),
+        timeMs: timeMs(e, 'timeUnixNano', 'time_unix_nano'),
+        attributes: attributes(e, ctx),
+      };
+    } catch (err) {
+      throw err instanceof ItemError ? err.within(`events[${i}]`) : err;
+    }
+  }
+  return out;
+}
+
+/** Number of items in a list field, for rejecting a whole container. */
+function countNested(o: unknown, path: readonly [camel: string, snake: string][]): number {
+  if (path.length === 0) return 1;
+  if (!isObj(o)) return 0;
+  const [head, ...rest] = path;
+  const list = get(o, head![0], head![1]);
+  if (!Array.isArray(list)) return 0;
+  let n = 0;
+  for (const item of list) n += countNested(item, rest);
+  return n;
+}
+
+const SCOPE_SPANS: [string, string][] = [
+  ['scopeSpans', 'scope_spans'],
+  ['spans', 'spans'],
+];
+
+/** Decode an OTLP/JSON ExportTraceServiceRequest body. Throws DecodeError when it is not one. */
+export function decodeTracesJson(body: string | Uint8Array, options?: Partial<DecodeLimits>): TraceBatch {
+  return tracesFromJsonValue(parseJsonBody(body), options);
+}
+
+/** The same from an already parsed value (lets a benchmark time `JSON.parse` apart from the walk). */
+export function tracesFromJsonValue(root: unknown, options?: Partial<DecodeLimits>): TraceBatch {
+  const ctx = new DecodeContext(options);
+  const list = topList(root, 'resourceSpans', 'resource_spans');
+  const spans: IngestSpan[] = [];
+  for (let ri = 0; ri < list.length; ri++) {
+    const rs = list[ri];
+    if (!isObj(rs)) {
+      ctx.reject(0, `resourceSpans[${ri}]: expected object`);
+      continue;
+    }
+    let res: ResourceInfo;
+    let scopeSpans: unknown[];
+    try {
+      res = resource(rs.resource, ctx);
+    } catch (err) {
+      ctx.reject(countNested(rs, SCOPE_SPANS), at(`resourceSpans[${ri}].resource`, err));
+      continue;
+    }
+    try {
+      scopeSpans = optArray(rs, 'scopeSpans', 'scope_spans');
+    } catch (err) {
+      ctx.reject(0, at(`resourceSpans[${ri}]`, err));
+      continue;
+    }
+    for (let si = 0; si < scopeSpans.length; si++) {
+      const ss = scopeSpans[si];
+      let scope: string;
+      let items: unknown[];
+      try {
+        if (!isObj(ss)) throw new ItemError('', 'expected object');
+        try {
+          scope = scopeName(ss.scope, ctx);
+        } catch (err) {
+          throw err instanceof ItemError ? err.within('scope') : err;
+        }
+        items = optArray(ss, 'spans', 'spans');
+      } catch (err) {
+        ctx.reject(countNested(ss, [['spans', 'spans']]), at(`resourceSpans[${ri}].scopeSpans[${si}]`, err));
+        continue;
+      }
+      for (let pi = 0; pi < items.length; pi++) {
+        if (!ctx.admit()) continue;
+        try {
+          spans.push(span(items[pi], res, scope, ctx));
+          ctx.items++;
+        } catch (err) {
+          ctx.reject(1, at(`resourceSpans[${ri}].scopeSpans[${si}].spans[${pi}]`, err));
+        }
+      }
+    }
+  }
+  return { spans, rejected: ctx.rejected, rejectionMessage: ctx.message('spans'), limited: ctx.stats() };
+}
+
+// ----------------------------------------------------------------- metrics --
+
+const TEMPORALITY_NAMES: Record<string, number> = {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
+  AGGREGATION_TEMPORALITY_DELTA: 1,
+  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
+};
+const TEMPORALITIES: readonly Temporality[] = ['unspecified', 'delta', 'cumulative'];
+
+/** DataPointFlags.NO_RECORDED_VALUE: a staleness marker without a value; skipped. */
+const FLAG_NO_RECORDED_VALUE = 1;
+
+interface MetricHead {
+  resource: ResourceInfo;
+  scope: string;
+  name: string;
+  unit: string;
+}
+
+function noRecordedValue(p: Obj): boolean {
+  const flags = p.flags;
+  return typeof flags === 'number' && (flags & FLAG_NO_RECORDED_VALUE) !== 0;
+}
+
+function uintList(o: Obj, camel: string, snake: string): number[] {
+  const list = optArray(o, camel, snake);
+  const out: number[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = integer(list[i], `${camel}[${i}]`, true);
+  return out;
+}
+
+function doubleList(o: Obj, camel: string, snake: string): number[] {
+  const list = optArray(o, camel, snake);
+  const out: number[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = double(list[i], `${camel}[${i}]`);
+  return out;
+}
+
+function pointBase(p: Obj, head: MetricHead, ctx: DecodeContext) {
+  return {
+    resource: head.resource,
+    scope: head.scope,
+    name: head.name,
+    unit: head.unit,
+    attributes: attributes(p, ctx),
+    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
+  };
+}
+
+function numberPoint(
+  p: Obj,
+  head: MetricHead,
+  type: 'gauge' | 'sum',
+  temporality: Temporality,
+  monotonic: boolean,
+  ctx: DecodeContext,
+): MetricPoint {
+  let value: number;
+  const d = get(p, 'asDouble', 'as_double');
+  if (d !== undefined && d !== null) value = double(d, 'asDouble');
+  else {
+    const i = get(p, 'asInt', 'as_int');
+    if (i === undefined || i === null) throw new ItemError('', 'expected asDouble or asInt');
+    value = integer(i, 'asInt', false);
+  }
+  return { ...pointBase(p, head, ctx), type, temporality, monotonic, value };
+}
+
+function histogramPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx: DecodeContext): MetricPoint {
+  const bounds = doubleList(p, 'explicitBounds', 'explicit_bounds');
+  const bucketCounts = uintList(p, 'bucketCounts', 'bucket_counts');
+  if (bucketCounts.length !== 0 && bucketCounts.length !== bounds.length + 1) {
+    throw new ItemError(
+      'bucketCounts',
+      `expected ${bounds.length + 1} entries (explicitBounds has ${bounds.length}), got ${bucketCounts.length}`,
+    );
+  }
+  return {
+    ...pointBase(p, head, ctx),
+    type: 'histogram',
+    temporality,
+    count: optInteger(p, 'count', 'count', true),
+    sum: optDouble(p, 'sum', 'sum'),
+    min: optDouble(p, 'min', 'min'),
+    max: optDouble(p, 'max', 'max'),
+    bounds,
+    bucketCounts,
+  };
+}
+
+function expBuckets(p: Obj, camel: string): { offset: number; bucketCounts: number[] } {
+  const b = p[camel];
+  if (b === undefined || b === null) return { offset: 0, bucketCounts: [] };
+  if (!isObj(b)) throw new ItemError(camel, 'expected object');
+  try {
+    return {
+      offset: optInteger(b, 'offset', 'offset', false),
+      bucketCounts: uintList(b, 'bucketCounts', 'bucket_counts'),
+    };
+  } catch (err) {
+    throw err instanceof ItemError ? err.within(camel) : err;
+  }
+}
+
+function exponentialPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx: DecodeContext): MetricPoint {
+  return {
+    ...pointBase(p, head, ctx),
+    type: 'exponential_histogram',
+    temporality,
+    count: optInteger(p, 'count', 'count', true),
+    sum: optDouble(p, 'sum', 'sum'),
+    min: optDouble(p, 'min', 'min'),
+    max: optDouble(p, 'max', 'max'),
+    scale: optInteger(p, 'scale', 'scale', false),
+    zeroCount: optInteger(p, 'zeroCount', 'zero_count', true),
+    positive: expBuckets(p, 'positive'),
+    negative: expBuckets(p, 'negative'),
+  };
+}
+
+function summaryPoint(p: Obj, head: MetricHead, ctx: DecodeContext): MetricPoint {
+  const list = optArray(p, 'quantileValues', 'quantile_values');
+  const quantiles: { quantile: number; value: number }[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const q = list[i];
+    if (!isObj(q)) throw new ItemError(`quantileValues[${i}]`, 'expected object');
+    quantiles[i] = {
+      quantile: optDouble(q, 'quantile', 'quantile') ?? 0,
+      value: optDouble(q, 'value', 'value') ?? 0,
+    };
+  }
+  return {
+    ...pointBase(p, head, ctx),
+    type: 'summary',
+    count: optInteger(p, 'count', 'count', true),
+    sum: optDouble(p, 'sum', 'sum') ?? 0,
+    quantiles,
+  };
+}
+
+type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
+const METRIC_DATA_FIELDS: [camel: string, snake: string, kind: MetricKind][] = [
+  ['gauge', 'gauge', 'gauge'],
+  ['sum', 'sum', 'sum'],
+  ['histogram', 'histogram', 'histogram'],
+  ['exponentialHistogram', 'exponential_histogram', 'exponential_histogram'],
+  ['summary', 'summary', 'summary'],
+];
+
+/** Decode one Metric's data points into `out`; invalid points are rejected one by one. */
+function metric(
+  m: unknown,
+  res: ResourceInfo,
+  scope: string,
+  ctx: DecodeContext,
+  out: MetricPoint[],
+  path: string,
+): void {
+  if (!isObj(m)) {
+    ctx.reject(0, `${path}: expected object`);
+    return;
+  }
+  let head: MetricHead;
+  let data: Obj | undefined;
+  let kind: MetricKind = 'gauge';
+  let dataField = '';
+  let points: unknown[];
+  let temporality: Temporality = 'unspecified';
+  let monotonic = false;
+  try {
+    head = { resource: res, scope, name: optString(m, 'name', 'name', ctx), unit: optString(m, 'unit', 'unit', ctx) };
+    for (const [camel, snake, k] of METRIC_DATA_FIELDS) {
+      const d = get(m, camel, snake);
+      if (d === undefined || d === null) continue;
+      if (!isObj(d)) throw new ItemError(camel, 'expected object');
+      data = d;
+      kind = k;
+      dataField = camel;
+      break;
+    }
+    if (data === undefined) {
+      ctx.reject(
+        0,
+        `${path}: metric ${JSON.stringify(head.name)} has no gauge, sum, histogram, exponentialHistogram or summary`,
+      );
+      return;
+    }
+    try {
+      points = optArray(data, 'dataPoints', 'data_points');
+      if (kind !== 'gauge' && kind !== 'summary') {
+        temporality =
+          TEMPORALITIES[enumValue(data, 'aggregationTemporality', 'aggregation_temporality', TEMPORALITY_NAMES, 2)]!;
+      }
+      if (kind === 'sum') {
+        const mono = get(data, 'isMonotonic', 'is_monotonic');
+        if (mono !== undefined && mono !== null && typeof mono !== 'boolean') {
+          throw new ItemError('isMonotonic', 'expected boolean');
+        }
+        monotonic = mono === true;
+      }
+    } catch (err) {
+      throw err instanceof ItemError ? err.within(dataField) : err;
+    }
+    if (head.name === '') throw new ItemError('name', 'expected a non-empty metric name');
+  } catch (err) {
+    ctx.reject(dataField === '' ? 0 : countNested(m[dataField], [['dataPoints', 'data_points']]), at(path, err));
+    return;
+  }
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    try {
+      if (!isObj(p)) throw new ItemError('', 'expected object');
+      if (noRecordedValue(p)) continue;
+      if (!ctx.admit()) continue;
+      switch (kind) {
+        case 'gauge':
+        case 'sum':
+          out.push(numberPoint(p, head, kind, temporality, monotonic, ctx));
+          break;
+        case 'histogram':
+          out.push(histogramPoint(p, head, temporality, ctx));
+          break;
+        case 'exponential_histogram':
+          out.push(exponentialPoint(p, head, temporality, ctx));
+          break;
+        case 'summary':
+          out.push(summaryPoint(p, head, ctx));
+          break;
+      }
+      ctx.items++;
+    } catch (err) {
+      ctx.reject(1, at(`${path}.${dataField}.dataPoints[${i}]`, err));
+    }
+  }
+}
+
+const SCOPE_METRIC_POINTS: [string, string][] = [
+  ['scopeMetrics', 'scope_metrics'],
+  ['metrics', 'metrics'],
+];
+
+function countMetricPoints(o: unknown, path: [string, string][]): number {
+  let n = 0;
+  const walk = (v: unknown, depth: number) => {
+    if (depth === path.length) {
+      if (!isObj(v)) return;
+      for (const [camel, snake] of METRIC_DATA_FIELDS) {
+        const d = get(v, camel, snake);
+        if (d !== undefined) n += countNested(d, [['dataPoints', 'data_points']]);
+      }
+      return;
+    }
+    if (!isObj(v)) return;
+    const [camel, snake] = path[depth]!;
+    const list = get(v, camel, snake);
+    if (Array.isArray(list)) for (const item of list) walk(item, depth + 1);
+  };
+  walk(o, 0);
+  return n;
+}
+
+/** Decode an OTLP/JSON ExportMetricsServiceRequest body. Throws DecodeError when it is not one. */
+export function decodeMetricsJson(body: string | Uint8Array, options?: Partial<DecodeLimits>): MetricBatch {
+  return metricsFromJsonValue(parseJsonBody(body), options);
+}
+
+/** The same from an already parsed value. */
+export function metricsFromJsonValue(root: unknown, options?: Partial<DecodeLimits>): MetricBatch {
+  const ctx = new DecodeContext(options);
+  const list = topList(root, 'resourceMetrics', 'resource_metrics');
+  const points: MetricPoint[] = [];
+  for (let ri = 0; ri < list.length; ri++) {
+    const rm = list[ri];
+    if (!isObj(rm)) {
+      ctx.reject(0, `resourceMetrics[${ri}]: expected object`);
+      continue;
+    }
+    let res: ResourceInfo;
+    let scopeMetrics: unknown[];
+    try {
+      res = resource(rm.resource, ctx);
+    } catch (err) {
+      ctx.reject(countMetricPoints(rm, SCOPE_METRIC_POINTS), at(`resourceMetrics[${ri}].resource`, err));
+      continue;
+    }
+    try {
+      scopeMetrics = optArray(rm, 'scopeMetrics', 'scope_metrics');
+    } catch (err) {
+      ctx.reject(0, at(`resourceMetrics[${ri}]`, err));
+      continue;
+    }
+    for (let si = 0; si < scopeMetrics.length; si++) {
+      const sm = scopeMetrics[si];
+      let scope: string;
+      let metrics: unknown[];
+      try {
+        if (!isObj(sm)) throw new ItemError('', 'expected object');
+        try {
+          scope = scopeName(sm.scope, ctx);
+        } catch (err) {
+          throw err instanceof ItemError ? err.within('scope') : err;
+        }
+        metrics = optArray(sm, 'metrics', 'metrics');
+      } catch (err) {
+        ctx.reject(
+          countMetricPoints(sm, [['metrics', 'metrics']]),
+          at(`resourceMetrics[${ri}].scopeMetrics[${si}]`, err),
+        );
+        continue;
+      }
+      for (let mi = 0; mi < metrics.length; mi++) {
+        metric(metrics[mi], res, scope, ctx, points, `resourceMetrics[${ri}].scopeMetrics[${si}].metrics[${mi}]`);
+      }
+    }
+  }
+  return { points, rejected: ctx.rejected, rejectionMessage: ctx.message('data points'), limited: ctx.stats() };
+}
