@@ -1,26 +1,29 @@
 /**
  * Errors thrown by the policies. Callers tell them apart with `instanceof`.
  *
- * Rejection errors (an open breaker, a full bulkhead, a deadline) are built
- * without a stack trace: under an incident they are thrown thousands of times
- * per second and capturing a stack is by far the most expensive part of a
- * fast-fail (~1.5 µs of the ~1.7 µs a plain `new Error()` costs here). The
- * place they were thrown from is always the policy itself, so the stack would
- * carry no information; the message and fields name the policy instead.
+ * Rejection errors (an open breaker, a full bulkhead, a deadline) are thrown
+ * thousands of times per second during an incident, and building them is
+ * most of the cost of a fast-fail: `new Error()` costs ~2 µs here with a stack
+ * and still ~0.3 µs with `Error.stackTraceLimit = 0` (the V8 constructor
+ * itself). So `create()` builds a fresh object on the class prototype without
+ * running the Error constructor (~10 ns): `instanceof` (also `instanceof
+ * Error`), `name`, `message` and the fields all behave as usual, and `stack`
+ * is the one line `"{name}: {message}"`, since the place a rejection comes
+ * from is always the policy itself. The only difference from a native Error
+ * is that `util.types.isNativeError()` returns false.
  */
 
-/**
- * Runs `build` with stack capture switched off, so the Error it constructs has
- * an empty stack. `Error.stackTraceLimit` is restored even if `build` throws.
- */
-function withoutStack<E>(build: () => E): E {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return build();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+/** A fresh instance of `type` with `message` and a one-line stack, without running constructors. */
+function rejection<E extends Error>(type: { prototype: E }, message: string, fields: Omit<E, keyof Error>): E {
+  const error = Object.create(type.prototype) as E & { message: string; stack: string };
+  error.message = message;
+  error.stack = `${error.name}: ${message}`;
+  Object.assign(error, fields);
+  return error;
+}
+
+function nameClass(type: { prototype: Error }, name: string): void {
+  Object.defineProperty(type.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 /** Base class of every error this package throws by itself. */
@@ -32,23 +35,21 @@ export abstract class ResilienceError extends Error {}
  * with all probe permits taken.
  */
 export class BrokenCircuitError extends ResilienceError {
-  override readonly name = 'BrokenCircuitError';
   /** Name of the breaker that rejected the call. */
-  readonly breaker: string;
+  declare readonly breaker: string;
   /** State of the breaker when it rejected the call. */
-  readonly state: string;
+  declare readonly state: string;
 
-  private constructor(breaker: string, state: string) {
-    super(`circuit breaker "${breaker}" is ${state}`);
-    this.breaker = breaker;
-    this.state = state;
+  private constructor() {
+    super();
   }
 
-  /** Builds the error without capturing a stack (see the module comment). */
+  /** A new error (see the module comment on how it is built cheaply). */
   static create(breaker: string, state: string): BrokenCircuitError {
-    return withoutStack(() => new BrokenCircuitError(breaker, state));
+    return rejection(BrokenCircuitError, `circuit breaker "${breaker}" is ${state}`, { breaker, state });
   }
 }
+nameClass(BrokenCircuitError, 'BrokenCircuitError');
 
 /** Why a bulkhead turned a call away. */
 export type BulkheadRejectionReason = 'queue_full' | 'queue_timeout';
@@ -59,46 +60,43 @@ export type BulkheadRejectionReason = 'queue_full' | 'queue_timeout';
  * `queueTimeoutMs` (`reason: 'queue_timeout'`). The wrapped function was not called.
  */
 export class BulkheadRejectedError extends ResilienceError {
-  override readonly name = 'BulkheadRejectedError';
   /** Name of the bulkhead that rejected the call. */
-  readonly bulkhead: string;
-  readonly reason: BulkheadRejectionReason;
+  declare readonly bulkhead: string;
+  declare readonly reason: BulkheadRejectionReason;
 
-  private constructor(bulkhead: string, reason: BulkheadRejectionReason) {
-    super(
+  private constructor() {
+    super();
+  }
+
+  /** A new error (see the module comment on how it is built cheaply). */
+  static create(bulkhead: string, reason: BulkheadRejectionReason): BulkheadRejectedError {
+    const message =
       reason === 'queue_full'
         ? `bulkhead "${bulkhead}" is full`
-        : `bulkhead "${bulkhead}": queue wait exceeded queueTimeoutMs`,
-    );
-    this.bulkhead = bulkhead;
-    this.reason = reason;
-  }
-
-  /** Builds the error without capturing a stack (see the module comment). */
-  static create(bulkhead: string, reason: BulkheadRejectionReason): BulkheadRejectedError {
-    return withoutStack(() => new BulkheadRejectedError(bulkhead, reason));
+        : `bulkhead "${bulkhead}": queue wait exceeded queueTimeoutMs`;
+    return rejection(BulkheadRejectedError, message, { bulkhead, reason });
   }
 }
+nameClass(BulkheadRejectedError, 'BulkheadRejectedError');
 
 /**
  * Thrown when a call did not settle within a `timeout` policy's `ms`. The
  * `AbortSignal` handed to the call was aborted with this error as its reason.
  */
 export class TimeoutError extends ResilienceError {
-  override readonly name = 'TimeoutError';
   /** The deadline that was exceeded, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
-  private constructor(timeoutMs: number) {
-    super(`call timed out after ${timeoutMs} ms`);
-    this.timeoutMs = timeoutMs;
+  private constructor() {
+    super();
   }
 
-  /** Builds the error without capturing a stack (see the module comment). */
+  /** A new error (see the module comment on how it is built cheaply). */
   static create(timeoutMs: number): TimeoutError {
-    return withoutStack(() => new TimeoutError(timeoutMs));
+    return rejection(TimeoutError, `call timed out after ${timeoutMs} ms`, { timeoutMs });
   }
 }
+nameClass(TimeoutError, 'TimeoutError');
 
 /**
  * Thrown inside a policy by the fetch wrapper for a response whose status
@@ -106,7 +104,6 @@ export class TimeoutError extends ResilienceError {
  * wrapper catches it again and hands the `Response` to the caller.
  */
 export class HttpStatusError extends ResilienceError {
-  override readonly name = 'HttpStatusError';
   readonly status: number;
   readonly response: Response;
 
@@ -116,3 +113,4 @@ export class HttpStatusError extends ResilienceError {
     this.response = response;
   }
 }
+nameClass(HttpStatusError, 'HttpStatusError');

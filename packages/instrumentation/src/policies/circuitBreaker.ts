@@ -1,6 +1,6 @@
 import { type Attributes, diag } from '@opentelemetry/api';
 import { BrokenCircuitError, BulkheadRejectedError } from '../errors.js';
-import { type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
+import { ambientScope, type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
 import { instruments } from '../telemetry/instruments.js';
 import { ATTR, EVENT } from '../telemetry/names.js';
 import { type BreakerGaugeSource, registerBreaker } from '../telemetry/registry.js';
@@ -102,10 +102,21 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
   }
 
   execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {
+    // Fast fail outside any call (nothing to annotate, no span to open):
+    // no Call object, no chain.
+    if (this.endpoint === undefined && ambientScope() === undefined && this.rejectsNow()) {
+      return Promise.reject(BrokenCircuitError.create(this.name, this.current));
+    }
     return executeChain(this.chain, this.endpoint, fn, signal);
   }
 
-  async runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+  /** Whether a call now would be rejected without any state change. */
+  private rejectsNow(): boolean {
+    if (this.current === 'forced_open') return true;
+    return this.current === 'open' && this.config.clock.now() - this.openedAt < this.config.openDurationMs;
+  }
+
+  runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
     const scope = call.scope;
     const startedAt = this.config.clock.now();
     const generation = this.admit(startedAt, scope);
@@ -115,16 +126,27 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
       span.setAttribute(ATTR.BREAKER_NAME, this.name);
       span.setAttribute(ATTR.BREAKER_STATE, admittedIn);
     }
-    if (generation === REJECTED) throw BrokenCircuitError.create(this.name, admittedIn);
+    // Fast fail: no async frame, no stack, the function is never called.
+    if (generation === REJECTED) return Promise.reject(BrokenCircuitError.create(this.name, admittedIn));
     if (admittedIn === 'disabled') return call.invoke(index + 1, signal);
+    return this.runAdmitted(call, index, signal, generation, startedAt);
+  }
+
+  private async runAdmitted<T>(
+    call: Call<T>,
+    index: number,
+    signal: AbortSignal,
+    generation: number,
+    startedAt: number,
+  ): Promise<T> {
     let result: T;
     try {
       result = await call.invoke(index + 1, signal);
     } catch (error) {
-      this.settle(generation, startedAt, error, true, scope);
+      this.settle(generation, startedAt, error, true, call.scope);
       throw error;
     }
-    this.settle(generation, startedAt, undefined, false, scope);
+    this.settle(generation, startedAt, undefined, false, call.scope);
     return result;
   }
 

@@ -56,7 +56,7 @@ export function neverSignal(): AbortSignal {
 
 /** Whether `signal` came from {@link neverSignal} (no caller signal to link). @internal */
 export function isNeverSignal(signal: AbortSignal): boolean {
-  return (signal as unknown as Record<symbol, unknown>)[NEVER_MARK] === true;
+  return signal === never || (signal as unknown as Record<symbol, unknown>)[NEVER_MARK] === true;
 }
 
 /**
