@@ -53,3 +53,4 @@ export {
   SCOPE_NAME,
   UNIT,
 } from './telemetry/names.js';
+export * from './saga/index.js';
