@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type AlertNotification, AlertEngine } from './alertEngine';
+import { AlertEngine, type AlertNotification } from './alertEngine';
 import type { AlertmanagerWebhookPayload } from './alertmanagerPayload';
 import type { AlertSnapshot } from './alertTypes';
 import { MemoryInstanceRepository, MemoryRuleRepository, MemorySilenceRepository } from './memoryAlertRepository';
@@ -110,7 +110,12 @@ describe('AlertEngine', () => {
   });
 
   it('groups a failing dependency and its three degraded callers into one notification', async () => {
-    const r = rule({ name: 'edge errors', kind: 'edge_error_rate', threshold: 0.2, channels: [{ type: 'webhook', url: 'http://hooks.test/' }] });
+    const r = rule({
+      name: 'edge errors',
+      kind: 'edge_error_rate',
+      threshold: 0.2,
+      channels: [{ type: 'webhook', url: 'http://hooks.test/' }],
+    });
     const { engine, sent } = setup([r]);
     await engine.start();
     const snap: AlertSnapshot = snapshot({
@@ -165,7 +170,10 @@ describe('AlertEngine', () => {
     second.engine.tick(breakerState('closed'));
     expect(second.sent.map((n) => n.status)).toEqual(['resolved']);
     await second.engine.flush();
-    expect(repos.instances.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['normal->firing', 'firing->resolved']);
+    expect(repos.instances.transitions.map((t) => `${t.from}->${t.to}`)).toEqual([
+      'normal->firing',
+      'firing->resolved',
+    ]);
   });
 
   it('silenced alerts are not notified, nor is their resolution', async () => {

@@ -1,6 +1,6 @@
+import { type AlertmanagerWebhookPayload, buildPayload } from './alertmanagerPayload';
 import type { InstanceKey, InstanceRepository, RuleRepository, SilenceRepository } from './alertRepository';
 import type { AlertInstance, AlertSnapshot, AlertTransition, Silence } from './alertTypes';
-import { type AlertmanagerWebhookPayload, buildPayload } from './alertmanagerPayload';
 import { evaluate, matchSubjects } from './evaluator';
 import { type AlertGroup, groupAlerts } from './grouping';
 import type { AlertChannel, AlertRule } from './ruleSchema';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertInstance } from './alertTypes';
 import { buildPayload, ZERO_TIME } from './alertmanagerPayload';
+import type { AlertInstance } from './alertTypes';
 import type { AlertGroup } from './grouping';
 
 const T = Date.parse('2026-01-01T00:00:00.000Z');

@@ -44,13 +44,16 @@ export interface PayloadOptions {
   maxAlerts?: number;
 }
 
-export function buildPayload(group: AlertGroup, alerts: readonly AlertInstance[], options: PayloadOptions): AlertmanagerWebhookPayload {
+export function buildPayload(
+  group: AlertGroup,
+  alerts: readonly AlertInstance[],
+  options: PayloadOptions,
+): AlertmanagerWebhookPayload {
   const externalURL = options.externalUrl.replace(/\/+$/, '');
   const max = options.maxAlerts ?? 0;
   // Firing first, then resolved, each oldest first — the order Alertmanager's template.Data sorts into.
   const ordered = [...alerts].sort(
-    (a, b) =>
-      Number(a.state !== 'firing') - Number(b.state !== 'firing') || startsAtMs(a) - startsAtMs(b),
+    (a, b) => Number(a.state !== 'firing') - Number(b.state !== 'firing') || startsAtMs(a) - startsAtMs(b),
   );
   const kept = max > 0 ? ordered.slice(0, max) : ordered;
   return {

@@ -80,7 +80,12 @@ describe('state machine', () => {
       [20, closed],
       [30, open],
     ]);
-    expect(transitions).toEqual(['0:normal->pending', '10:pending->firing', '20:firing->resolved', '30:resolved->pending']);
+    expect(transitions).toEqual([
+      '0:normal->pending',
+      '10:pending->firing',
+      '20:firing->resolved',
+      '30:resolved->pending',
+    ]);
     expect(instances[0]).toMatchObject({ state: 'pending', activeAtMs: s(30), firedAtMs: null, resolvedAtMs: null });
   });
 
@@ -106,7 +111,15 @@ describe('state machine', () => {
     const pendingRule = rule({ kind: 'breaker_open', forSeconds: 60 });
     const first = evaluate([firingRule, pendingRule], open, s(0), []);
     expect(first.instances.map((i) => i.state).sort()).toEqual(['firing', 'pending']);
-    const paused = evaluate([{ ...firingRule, paused: true }, { ...pendingRule, enabled: false }], open, s(1), first.instances);
+    const paused = evaluate(
+      [
+        { ...firingRule, paused: true },
+        { ...pendingRule, enabled: false },
+      ],
+      open,
+      s(1),
+      first.instances,
+    );
     expect(paused.transitions.map((t) => `${t.from}->${t.to}`).sort()).toEqual(['firing->resolved', 'pending->normal']);
     const deleted = evaluate([], open, s(1), first.instances);
     expect(deleted.instances.map((i) => i.state)).toEqual(['resolved']);
@@ -168,7 +181,11 @@ describe('kinds', () => {
         { name: 'idle', runs: 0, compensated: 0, failed: 0 },
       ],
     });
-    const r = rule({ kind: 'saga_compensation_rate', threshold: 0.2, annotations: { summary: '{{saga}} {{valueText}}' } });
+    const r = rule({
+      kind: 'saga_compensation_rate',
+      threshold: 0.2,
+      annotations: { summary: '{{saga}} {{valueText}}' },
+    });
     const result = evaluate([r], snap, at, []).instances;
     expect(result.map((i) => i.labels.saga)).toEqual(['place-order']);
     expect(result[0]!.annotations.summary).toBe('place-order 30 %');
@@ -182,7 +199,11 @@ describe('kinds', () => {
         { id: 's3', name: 'refund', startedAtMs: at - 10_000 },
       ],
     });
-    const r = rule({ kind: 'saga_stuck', threshold: 300, annotations: { summary: '{{sagaId}} running {{valueText}}' } });
+    const r = rule({
+      kind: 'saga_stuck',
+      threshold: 300,
+      annotations: { summary: '{{sagaId}} running {{valueText}}' },
+    });
     const result = evaluate([r], snap, at, []).instances;
     expect(result).toHaveLength(1);
     expect(result[0]!.labels.saga).toBe('place-order');
@@ -220,7 +241,9 @@ describe('selectors, labels and annotations', () => {
       severity: 'critical',
       selector: { service: 'order', dependency: 'payment' },
       labels: { team: 'payments' },
-      annotations: { summary: '{{service}} → {{dependency}} errors {{valueText}} > {{thresholdText}} ({{labels.team}})' },
+      annotations: {
+        summary: '{{service}} → {{dependency}} errors {{valueText}} > {{thresholdText}} ({{labels.team}})',
+      },
     });
     const [inst] = evaluate([r], snap, T0, []).instances;
     expect(inst!.labels).toEqual({

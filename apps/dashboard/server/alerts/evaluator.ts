@@ -1,4 +1,3 @@
-import { type TemplateVars, renderTemplate } from './annotationTemplate';
 import {
   extractSubjects,
   type Subject,
@@ -7,6 +6,7 @@ import {
   subjectKeyOfLabels,
 } from './alertSubjects';
 import type { AlertInstance, AlertSnapshot, AlertTransition } from './alertTypes';
+import { renderTemplate, type TemplateVars } from './annotationTemplate';
 import { fingerprintLabels } from './fingerprint';
 import { compileGlob, isGlob, type NameMatcher } from './glob';
 import type { AlertKind, AlertRule, SelectorField } from './ruleSchema';
@@ -172,7 +172,9 @@ function step(
       keepFiringSinceMs: null,
       lastEvalMs: nowMs,
     };
-    next.annotations = render(rule, vars, next);
+    // Same value, same state, same rule object: the rendered text cannot differ.
+    const unchanged = !fires && before.value === value && before.labels === labels;
+    next.annotations = unchanged ? before.annotations : render(rule, vars, next);
     out.push(next);
     if (fires) transitions.push(transition(next, 'pending', 'firing', nowMs));
     return;

@@ -31,9 +31,17 @@ const thresholds: Record<string, number | null> = {
 const rules: AlertRule[] = Array.from({ length: 1000 }, (_, i) => {
   const kind = kinds[i % kinds.length]!;
   // Most rules name one caller; one in ten uses a glob; a few select everything.
-  const selector = i % 100 === 0 ? {} : i % 10 === 0 ? { service: `svc-${i % 20}*` } : { service: `svc-${i % services}` };
+  const selector =
+    i % 100 === 0 ? {} : i % 10 === 0 ? { service: `svc-${i % 20}*` } : { service: `svc-${i % services}` };
   const r = validateRule(
-    { name: `rule ${i}`, kind, threshold: thresholds[kind], selector, forSeconds: 30, annotations: { summary: '{{service}} {{valueText}}' } },
+    {
+      name: `rule ${i}`,
+      kind,
+      threshold: thresholds[kind],
+      selector,
+      forSeconds: 30,
+      annotations: { summary: '{{service}} {{valueText}}' },
+    },
     { id: `r${i}` },
   );
   if (!r.ok) throw new Error(JSON.stringify(r.errors));

@@ -35,7 +35,8 @@ export function groupAlerts(alerts: readonly AlertInstance[], cascade: Cascade |
   const groups = new Map<string, { labels: Record<string, string>; root: string | null; alerts: AlertInstance[] }>();
   for (const alert of alerts) {
     const root = locate(alert.labels.service, alert.labels.dependency);
-    const labels: Record<string, string> = root !== null ? { root_cause: root } : { alertname: alert.labels.alertname ?? alert.ruleName };
+    const labels: Record<string, string> =
+      root !== null ? { root_cause: root } : { alertname: alert.labels.alertname ?? alert.ruleName };
     const key = groupKey(labels);
     const g = groups.get(key);
     if (g) g.alerts.push(alert);

@@ -1,4 +1,10 @@
-import type { HistoryQuery, InstanceKey, InstanceRepository, RuleRepository, SilenceRepository } from './alertRepository';
+import type {
+  HistoryQuery,
+  InstanceKey,
+  InstanceRepository,
+  RuleRepository,
+  SilenceRepository,
+} from './alertRepository';
 import type { AlertInstance, AlertTransition, Silence } from './alertTypes';
 import type { AlertRule } from './ruleSchema';
 
@@ -48,7 +54,9 @@ export class MemoryInstanceRepository implements InstanceRepository {
 
   async history(query: HistoryQuery): Promise<AlertTransition[]> {
     return this.transitions
-      .filter((t) => (query.sinceMs === undefined || t.atMs >= query.sinceMs) && (!query.ruleId || t.ruleId === query.ruleId))
+      .filter(
+        (t) => (query.sinceMs === undefined || t.atMs >= query.sinceMs) && (!query.ruleId || t.ruleId === query.ruleId),
+      )
       .reverse()
       .slice(0, query.limit ?? 100);
   }

@@ -41,7 +41,9 @@ describe('Prisma alert repositories', () => {
     });
     await repo.save(r);
     expect(await repo.get(r.id)).toEqual(r);
-    await repo.replaceFileRules([{ ...rule({ name: 'from file', kind: 'breaker_open' }), id: 'file:from file', source: 'file' }]);
+    await repo.replaceFileRules([
+      { ...rule({ name: 'from file', kind: 'breaker_open' }), id: 'file:from file', source: 'file' },
+    ]);
     expect((await repo.list()).map((x) => [x.id, x.source])).toEqual([
       [r.id, 'api'],
       ['file:from file', 'file'],

@@ -1,5 +1,11 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import type { HistoryQuery, InstanceKey, InstanceRepository, RuleRepository, SilenceRepository } from './alertRepository';
+import type {
+  HistoryQuery,
+  InstanceKey,
+  InstanceRepository,
+  RuleRepository,
+  SilenceRepository,
+} from './alertRepository';
 import type { AlertInstance, AlertState, AlertTransition, LabelMatcher, Silence } from './alertTypes';
 import { type AlertRule, validateRule } from './ruleSchema';
 
@@ -143,7 +149,8 @@ export class PrismaInstanceRepository implements InstanceRepository {
       const resolvedAtMs = num(r.resolvedAtMs);
       let notifiedState: AlertInstance['notifiedState'] = null;
       if (lastNotifiedMs !== null) {
-        notifiedState = state === 'resolved' && resolvedAtMs !== null && lastNotifiedMs >= resolvedAtMs ? 'resolved' : 'firing';
+        notifiedState =
+          state === 'resolved' && resolvedAtMs !== null && lastNotifiedMs >= resolvedAtMs ? 'resolved' : 'firing';
       }
       return {
         ruleId: r.ruleId,
@@ -170,7 +177,9 @@ export class PrismaInstanceRepository implements InstanceRepository {
     const existing = new Set(
       ruleIds.length === 0
         ? []
-        : (await this.prisma.alertRule.findMany({ where: { id: { in: ruleIds } }, select: { id: true } })).map((r) => r.id),
+        : (await this.prisma.alertRule.findMany({ where: { id: { in: ruleIds } }, select: { id: true } })).map(
+            (r) => r.id,
+          ),
     );
     const ops: Prisma.PrismaPromise<unknown>[] = [
       ...removed.map((k) =>

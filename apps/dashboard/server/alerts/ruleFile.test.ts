@@ -51,7 +51,12 @@ describe('parseRuleFile', () => {
     expect(rules).toEqual([]);
     expect(errors).toEqual([
       { file: 'faultline.alerts.yaml', index: 2, field: 'threshold', message: 'is required for kind edge_error_rate' },
-      { file: 'faultline.alerts.yaml', index: 3, field: 'name', message: 'duplicate rule name "slow edges" in the file' },
+      {
+        file: 'faultline.alerts.yaml',
+        index: 3,
+        field: 'name',
+        message: 'duplicate rule name "slow edges" in the file',
+      },
     ]);
   });
 
@@ -71,15 +76,22 @@ describe('watchRuleFile', () => {
     const changes: RuleFileChange[] = [];
     let notify: (() => void) | null = null;
     const next = () => new Promise<void>((r) => (notify = r));
-    const watcher = await watchRuleFile(file, (c) => {
-      changes.push(c);
-      notify?.();
-    }, { debounceMs: 20 });
+    const watcher = await watchRuleFile(
+      file,
+      (c) => {
+        changes.push(c);
+        notify?.();
+      },
+      { debounceMs: 20 },
+    );
     try {
       expect(changes[0]!.added.map((r) => r.name)).toEqual(['payment breaker open', 'slow edges']);
 
       let wait = next();
-      writeFileSync(file, good.replace('threshold: 1000', 'threshold: 2000').replace(/ {2}- name: payment[\s\S]*?summary.*\n/, ''));
+      writeFileSync(
+        file,
+        good.replace('threshold: 1000', 'threshold: 2000').replace(/ {2}- name: payment[\s\S]*?summary.*\n/, ''),
+      );
       await wait;
       const c = changes.at(-1)!;
       expect(c.changed.map((r) => r.threshold)).toEqual([2000]);

@@ -42,7 +42,10 @@ export function parseRuleFile(text: string, file: string, options: RuleFileOptio
   try {
     doc = parse(text);
   } catch (err) {
-    return { rules: [], errors: [{ file, index: null, field: '', message: `invalid YAML: ${(err as Error).message}` }] };
+    return {
+      rules: [],
+      errors: [{ file, index: null, field: '', message: `invalid YAML: ${(err as Error).message}` }],
+    };
   }
   if (doc === null || doc === undefined) return { rules: [], errors: [] };
   const list = Array.isArray(doc) ? doc : (doc as { rules?: unknown }).rules;

@@ -36,7 +36,14 @@ describe('validateRule', () => {
   });
 
   it('requires a threshold for every kind but breaker_open', () => {
-    for (const kind of ['edge_error_rate', 'edge_latency_p99', 'bulkhead_saturation', 'bulkhead_rejections', 'saga_compensation_rate', 'saga_stuck']) {
+    for (const kind of [
+      'edge_error_rate',
+      'edge_latency_p99',
+      'bulkhead_saturation',
+      'bulkhead_rejections',
+      'saga_compensation_rate',
+      'saga_stuck',
+    ]) {
       const r = validateRule({ name: 'x', kind });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.errors).toEqual([{ field: 'threshold', message: `is required for kind ${kind}` }]);
@@ -69,7 +76,9 @@ describe('validateRule', () => {
       'labels.alertname',
       'labels.bad-name',
     ]);
-    expect(fields({ ...issueExample, annotations: { summary: '{{servce}} is down' } })).toEqual(['annotations.summary']);
+    expect(fields({ ...issueExample, annotations: { summary: '{{servce}} is down' } })).toEqual([
+      'annotations.summary',
+    ]);
     expect(fields({ ...issueExample, annotations: { summary: '{{ labels.team }} {{valueText}}' } })).toEqual([]);
   });
 

@@ -35,7 +35,11 @@ export const SELECTOR_FIELDS: Record<AlertKind, readonly SelectorField[]> = {
 export type SelectorField = 'service' | 'dependency' | 'breaker' | 'bulkhead' | 'saga';
 
 /** Kinds whose threshold is a ratio 0–1. */
-const RATIO_KINDS: ReadonlySet<AlertKind> = new Set(['edge_error_rate', 'bulkhead_saturation', 'saga_compensation_rate']);
+const RATIO_KINDS: ReadonlySet<AlertKind> = new Set([
+  'edge_error_rate',
+  'bulkhead_saturation',
+  'saga_compensation_rate',
+]);
 
 /** Labels every instance carries; rule labels may not override them. */
 export const RESERVED_LABELS = [
@@ -86,7 +90,10 @@ export const ruleInputSchema = z.strictObject({
   severity: z.enum(SEVERITIES).default('warning'),
   labels: labelMap.default({}),
   annotations: labelMap.default({}),
-  channels: z.array(channelSchema).max(10).default([{ type: 'ui' }]),
+  channels: z
+    .array(channelSchema)
+    .max(10)
+    .default([{ type: 'ui' }]),
   enabled: z.boolean().default(true),
   paused: z.boolean().default(false),
 });

@@ -24,7 +24,18 @@ describe('silencedBy', () => {
       { name: 'region', op: '=', value: 'eu' },
     ]);
     expect(silencedBy(labels, [both], NOW)).toBeNull();
-    expect(silencedBy(labels, [silence([{ name: 'region', op: '=', value: '' }, { name: 'team', op: '=', value: 'payments' }])], NOW)).toBe('s1');
+    expect(
+      silencedBy(
+        labels,
+        [
+          silence([
+            { name: 'region', op: '=', value: '' },
+            { name: 'team', op: '=', value: 'payments' },
+          ]),
+        ],
+        NOW,
+      ),
+    ).toBe('s1');
   });
 
   it('only between start and end', () => {
@@ -43,7 +54,11 @@ describe('validateSilence', () => {
       'x',
     );
     expect(a.ok && a.silence).toMatchObject({ startsAtMs: NOW, endsAtMs: NOW + 3_600_000 });
-    const b = validateSilence({ matchers: [{ name: 'team', op: '=~', value: 'pay.*' }], durationSeconds: 60 }, NOW, 'y');
+    const b = validateSilence(
+      { matchers: [{ name: 'team', op: '=~', value: 'pay.*' }], durationSeconds: 60 },
+      NOW,
+      'y',
+    );
     expect(b.ok && b.silence.endsAtMs).toBe(NOW + 60_000);
   });
 

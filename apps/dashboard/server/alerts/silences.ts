@@ -26,7 +26,11 @@ const silenceInputSchema = z.strictObject({
   startsAt: time.optional(),
   /** Epoch ms or RFC 3339. Either endsAt or durationSeconds. */
   endsAt: time.optional(),
-  durationSeconds: z.number().positive().max(365 * 86_400).optional(),
+  durationSeconds: z
+    .number()
+    .positive()
+    .max(365 * 86_400)
+    .optional(),
   createdBy: z.string().max(200).default(''),
   comment: z.string().max(2000).default(''),
 });

@@ -129,7 +129,11 @@ describe('WebhookSender queueing', () => {
       await new Promise((r) => setTimeout(r, 1));
     }
     await sender.drain();
-    expect(seen.filter((s) => s.startsWith('http://slow/'))).toEqual(['http://slow/ g1', 'http://slow/ g4', 'http://slow/ g5']);
+    expect(seen.filter((s) => s.startsWith('http://slow/'))).toEqual([
+      'http://slow/ g1',
+      'http://slow/ g4',
+      'http://slow/ g5',
+    ]);
   });
 
   it('honours Retry-After, capped at maxBackoffMs', async () => {

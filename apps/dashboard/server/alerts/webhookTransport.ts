@@ -57,7 +57,9 @@ export function nodeHttpTransport(policy: WebhookUrlPolicy, lookup: DnsLookup = 
         },
         (res) => {
           res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfterMs: retryAfter(res.headers['retry-after']) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, retryAfterMs: retryAfter(res.headers['retry-after']) }),
+          );
           res.on('error', reject);
         },
       );

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkResolvedAddress,
-  checkWebhookUrl,
-  isLinkLocal,
-  parseAllowedHosts,
-  redactUrl,
-} from './webhookUrlPolicy';
+import { checkResolvedAddress, checkWebhookUrl, isLinkLocal, parseAllowedHosts, redactUrl } from './webhookUrlPolicy';
 
 const open = { allowedHosts: null };
 

@@ -43,9 +43,7 @@ export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy): string |
   const host = normalizeHost(url.hostname);
   if (host === '') return 'must name a host';
   if (policy.allowedHosts) {
-    return policy.allowedHosts.includes(host)
-      ? null
-      : `host ${host} is not in FAULTLINE_WEBHOOK_ALLOWED_HOSTS`;
+    return policy.allowedHosts.includes(host) ? null : `host ${host} is not in FAULTLINE_WEBHOOK_ALLOWED_HOSTS`;
   }
   if (isIP(host) && isLinkLocal(host)) return `link-local address ${host} is not allowed (cloud metadata)`;
   return null;
