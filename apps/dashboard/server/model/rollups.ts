@@ -19,9 +19,12 @@ export function bucketStart(timeMs: number): number {
  * histograms from any number of instances merge by adding counts; percentiles
  * come from merged counts, never from averaging per-instance percentiles.
  * `latencyCounts` arrays have LATENCY_BOUNDS_MS.length + 1 entries (last = overflow).
+ * They equal the instrumentation's DURATION_BUCKETS_S × 1000 (pinned by
+ * contract.test.ts), so our own histograms map bucket for bucket, without
+ * interpolation.
  */
 export const LATENCY_BOUNDS_MS: readonly number[] = [
-  1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
+  1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
 ];
 
 export type Outcome = 'success' | 'failure' | 'timeout' | 'short_circuited' | 'bulkhead_rejected';

@@ -1,0 +1,1220 @@
+import type { MetricBatch, MetricPoint, TraceBatch } from '../ingest/telemetry';
+import { BoundedRegistry } from './boundedRegistry';
+import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
+import { addCounts, emptyCounts, singleObservation, toCanonical } from './latencyHistogram';
+import { attributesKey, type BulkheadField, mapMetric, type Signal } from './metricMapping';
+import {
+  type BreakerRollup,
+  type BreakerState,
+  type BreakerTransition,
+  type BulkheadRollup,
+  bucketStart,
+  type EdgeRollup,
+  emptyRollupBatch,
+  OUTCOMES,
+  type OutcomeCounts,
+  ROLLUP_MS,
+  type RollupBatch,
+  type ServiceKind,
+  type ServiceRollup,
+} from './rollups';
+import { type SpanObservation, SpanPairing } from './spanPairing';
+
+/** Caps that keep the model's memory bounded; beyond them the least recently seen entry is dropped and counted. */
+export interface LiveModelLimits {
+  /** Metric series states (cumulative → delta, per-instance gauges). */
+  maxSeries: number;
+  maxServices: number;
+  maxEdges: number;
+  maxBreakers: number;
+  maxBulkheads: number;
+  /** Client spans waiting for their server span (and unmatched server spans). */
+  maxPendingSpans: number;
+  /** Breaker transitions kept in memory. */
+  maxTransitions: number;
+}
+
+export const DEFAULT_LIMITS: LiveModelLimits = {
+  maxSeries: 200_000,
+  maxServices: 10_000,
+  maxEdges: 50_000,
+  maxBreakers: 20_000,
+  maxBulkheads: 20_000,
+  maxPendingSpans: 100_000,
+  maxTransitions: 20_000,
+};
+
+export interface LiveModelOptions {
+  clock?: () => number;
+  /** How long buckets stay in memory (default 1 h); older history comes from the store. */
+  retentionInMemoryMs?: number;
+  limits?: Partial<LiveModelLimits>;
+  /** How long a client span without `peer.service` waits for its server span (default 5 s). */
+  pairingWaitMs?: number;
+}
+
+/** Current state of one breaker, as the store's `latestBreakerStates` returns it. */
+export interface BreakerStateSnapshot {
+  name: string;
+  service: string;
+  dependency: string;
+  state: BreakerState;
+  atMs: number;
+}
+
+/** What changed since the previous `takeDelta()`: the 1-second live push. */
+export interface ModelDelta {
+  sinceMs: number;
+  atMs: number;
+  /** Bumped on every change; equal versions mean nothing changed. */
+  version: number;
+  services: string[];
+  edges: { source: string; target: string }[];
+  breakers: { service: string; name: string }[];
+  bulkheads: { service: string; name: string }[];
+  transitions: BreakerTransition[];
+}
+
+export interface LiveModelStats {
+  series: number;
+  services: number;
+  edges: number;
+  breakers: number;
+  bulkheads: number;
+  pendingSpans: number;
+  buckets: number;
+  transitions: number;
+  /** Entries dropped because a cap was reached, and points too old for the in-memory window. */
+  dropped: {
+    series: number;
+    services: number;
+    edges: number;
+    breakers: number;
+    bulkheads: number;
+    spans: number;
+    transitions: number;
+    late: number;
+  };
+  /** Metric points with names the model does not read. */
+  ignoredPoints: number;
+}
+
+const SEP = '\u0000';
+/** Longest interval one delta is spread over; beyond it the delta lands in the last 5 minutes. */
+const MAX_SPREAD_MS = 5 * 60_000;
+/** Saturation between two samples further apart than this is not assumed. */
+const MAX_SATURATION_GAP_MS = 60_000;
+/** A transition reported twice (gauge, counter, span event) within this window is one transition. */
+const TRANSITION_DEDUP_MS = 60_000;
+/** Instances of a breaker not seen for this long no longer decide its current state. */
+const STALE_INSTANCE_MS = 5 * 60_000;
+const MAX_INSTANCES_PER_ENTITY = 256;
+
+/** Higher = worse; decides one state for a breaker reported by several instances. */
+const SEVERITY: Record<BreakerState, number> = {
+  disabled: 0,
+  metrics_only: 1,
+  closed: 2,
+  half_open: 3,
+  forced_open: 4,
+  open: 5,
+};
+const KIND_RANK: Record<ServiceKind, number> = { virtual: 0, database: 1, service: 2 };
+
+interface CallAgg {
+  calls: number;
+  outcomes: OutcomeCounts;
+  counts: number[];
+  sumMs: number;
+}
+
+interface GaugeSample {
+  last: number;
+  lastT: number;
+  max: number;
+}
+
+interface EdgeAcc {
+  metric: CallAgg | null;
+  span: CallAgg | null;
+  metricAttempts: number | null;
+  spanAttempts: number;
+  inflight: Map<string, GaugeSample> | null;
+  base: EdgeRollup | null;
+}
+
+interface BreakerSample {
+  state: BreakerState | null;
+  failureRate: number | null;
+  slowCallRate: number | null;
+}
+
+interface BreakerAcc {
+  instances: Map<string, BreakerSample>;
+  base: BreakerRollup | null;
+}
+
+type BulkheadFields = Record<BulkheadField, number | null>;
+
+interface BulkheadSample extends BulkheadFields {
+  activeMax: number;
+  queuedMax: number;
+}
+
+interface BulkheadAcc {
+  instances: Map<string, BulkheadSample>;
+  rejections: number;
+  saturatedMs: Map<string, number>;
+  base: BulkheadRollup | null;
+}
+
+interface ServiceAcc {
+  activeRequests: Map<string, GaugeSample> | null;
+  eventLoopUtilization: Map<string, GaugeSample> | null;
+  eventLoopDelayP99Ms: Map<string, GaugeSample> | null;
+  base: ServiceRollup | null;
+}
+
+interface Bucket {
+  edges: Map<string, EdgeAcc>;
+  breakers: Map<string, BreakerAcc>;
+  bulkheads: Map<string, BulkheadAcc>;
+  services: Map<string, ServiceAcc>;
+}
+
+type EntityType = 'edges' | 'breakers' | 'bulkheads' | 'services';
+
+interface EdgeEntity {
+  source: string;
+  target: string;
+}
+
+interface StoredTransition {
+  t: BreakerTransition;
+  /** 0 gauge sample, 1 counter, 2 span event (exact time). */
+  precision: number;
+  drained: boolean;
+}
+
+interface BreakerInstance {
+  state: BreakerState | null;
+  atMs: number;
+  lastSeenMs: number;
+  recent: StoredTransition[];
+}
+
+interface BreakerEntity {
+  name: string;
+  service: string;
+  dependency: string;
+  instances: Map<string, BreakerInstance>;
+  restored: { state: BreakerState; atMs: number } | null;
+}
+
+interface BulkheadInstance {
+  fields: BulkheadFields;
+  lastPointMs: number;
+  lastEvalMs: number | null;
+}
+
+interface BulkheadEntity {
+  service: string;
+  name: string;
+  dependency: string;
+  instances: Map<string, BulkheadInstance>;
+}
+
+function emptyOutcomes(): OutcomeCounts {
+  return { success: 0, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 };
+}
+
+function newCallAgg(): CallAgg {
+  return { calls: 0, outcomes: emptyOutcomes(), counts: emptyCounts(), sumMs: 0 };
+}
+
+function emptyFields(): BulkheadFields {
+  return {
+    active: null,
+    queued: null,
+    limit: null,
+    queueLimit: null,
+    available: null,
+    maxAllowed: null,
+    poolSize: null,
+  };
+}
+
+/** Semaphore bulkheads (resilience4j) report available/max; thread pools report active/size. */
+function deriveBulkhead(f: BulkheadFields): {
+  active: number;
+  limit: number | null;
+  queued: number;
+  queueLimit: number | null;
+} {
+  const active =
+    f.active ?? (f.maxAllowed !== null && f.available !== null ? Math.max(0, f.maxAllowed - f.available) : 0);
+  return { active, limit: f.limit ?? f.maxAllowed ?? f.poolSize, queued: f.queued ?? 0, queueLimit: f.queueLimit };
+}
+
+function setGauge(map: Map<string, GaugeSample>, key: string, value: number, t: number): void {
+  const s = map.get(key);
+  if (!s) {
+    map.set(key, { last: value, lastT: t, max: value });
+    return;
+  }
+  if (t >= s.lastT) {
+    s.last = value;
+    s.lastT = t;
+  }
+  if (value > s.max) s.max = value;
+}
+
+function sumGauges(map: Map<string, GaugeSample> | null, pick: 'last' | 'max'): number | null {
+  if (!map || map.size === 0) return null;
+  let s = 0;
+  for (const g of map.values()) s += g[pick];
+  return s;
+}
+
+function maxGauges(map: Map<string, GaugeSample> | null): number | null {
+  if (!map || map.size === 0) return null;
+  let m = Number.NEGATIVE_INFINITY;
+  for (const g of map.values()) if (g.last > m) m = g.last;
+  return m;
+}
+
+/** The predecessor a "to" implies when a source (Polly) does not say where the breaker came from. */
+function impliedFrom(to: BreakerState): BreakerState {
+  if (to === 'open') return 'closed';
+  if (to === 'half_open') return 'open';
+  return 'half_open';
+}
+
+/**
+ * The live resilience model: ingests decoded OTLP metrics and spans, keeps
+ * 10-second rollup buckets for the in-memory window, and answers with
+ * RollupBatch — the same shape the store persists, so `buildTopology` serves
+ * live and historical views alike.
+ *
+ * Edges come from metrics (`resilience.call.duration`, resilience4j calls,
+ * Polly pipeline durations) and from spans (see SpanPairing). Each bucket of
+ * an edge keeps the two sources apart and reports metrics whenever a metric
+ * point covered that bucket: metrics are unsampled, spans often are, and the
+ * same calls must not count twice.
+ *
+ * Counter and histogram deltas cover an interval (previous point → this
+ * point, or the delta point's own start → end); they are spread over the
+ * buckets of that interval in proportion to time, so a 60 s export interval
+ * yields six plausible buckets rather than one spike.
+ */
+export class LiveModel {
+  private readonly clock: () => number;
+  private readonly retentionMs: number;
+  private readonly limits: LiveModelLimits;
+  private readonly converter: CumulativeToDelta;
+  private readonly pairing: SpanPairing;
+
+  private readonly buckets = new Map<number, Bucket>();
+  private readonly services: BoundedRegistry<{ kind: ServiceKind }>;
+  private readonly edges: BoundedRegistry<EdgeEntity>;
+  private readonly breakers: BoundedRegistry<BreakerEntity>;
+  private readonly bulkheads: BoundedRegistry<BulkheadEntity>;
+
+  private transitions: StoredTransition[] = [];
+  private undrainedTransitions: StoredTransition[] = [];
+  private readonly dirty = new Map<number, Record<EntityType, Set<string>>>();
+  private changed: Record<EntityType, Set<string>> = emptyChangeSets();
+  private changedTransitions: BreakerTransition[] = [];
+  private lastDeltaMs: number;
+  private versionCounter = 0;
+  private readonly listeners = new Set<(t: BreakerTransition) => void>();
+  private lastPruneMs = 0;
+  private droppedLate = 0;
+  private droppedTransitions = 0;
+  private ignoredPoints = 0;
+
+  constructor(options: LiveModelOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    this.retentionMs = options.retentionInMemoryMs ?? 3_600_000;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const now = this.clock();
+    this.lastDeltaMs = now;
+    this.converter = new CumulativeToDelta(this.limits.maxSeries, now);
+    this.pairing = new SpanPairing(options.pairingWaitMs ?? 5000, this.limits.maxPendingSpans);
+    this.services = new BoundedRegistry(this.limits.maxServices);
+    this.edges = new BoundedRegistry(this.limits.maxEdges);
+    this.breakers = new BoundedRegistry(this.limits.maxBreakers);
+    this.bulkheads = new BoundedRegistry(this.limits.maxBulkheads);
+  }
+
+  // ─── ingest ────────────────────────────────────────────────────────────────
+
+  ingestMetrics(batch: MetricBatch): void {
+    const now = this.clock();
+    this.maintain(now);
+    const touched = new Set<BulkheadInstance>();
+    const touchedOwners = new Map<BulkheadInstance, { key: string; instance: string }>();
+    for (const p of batch.points) {
+      const signal = mapMetric(p);
+      if (signal === null) {
+        this.ignoredPoints++;
+        continue;
+      }
+      const service = p.resource.service;
+      const instance = p.resource.instance ?? '';
+      this.touchService(service, 'service');
+      if (signal.measure === 'gauge') {
+        if (p.type !== 'gauge' && p.type !== 'sum') continue;
+        const t = Math.min(p.timeMs, now);
+        if (t < this.horizon(now)) {
+          this.droppedLate++;
+          continue;
+        }
+        this.applyGauge(signal, p, service, instance, p.value, t, touched, touchedOwners);
+        continue;
+      }
+      const delta = this.delta(p, signal.measure, service, instance);
+      if (delta === null) continue;
+      this.applyDelta(signal, service, instance, delta, now);
+    }
+    for (const inst of touched) {
+      const owner = touchedOwners.get(inst);
+      if (owner) this.evaluateSaturation(owner.key, owner.instance, inst, now);
+    }
+    this.versionCounter++;
+  }
+
+  ingestSpans(batch: TraceBatch): void {
+    const now = this.clock();
+    this.maintain(now);
+    const out: SpanObservation[] = [];
+    for (const span of batch.spans) {
+      this.touchService(span.resource.service, 'service');
+      this.pairing.ingest(span, now, out);
+    }
+    this.pairing.expire(now, out);
+    this.applySpanObservations(out, now);
+    this.versionCounter++;
+  }
+
+  // ─── queries ───────────────────────────────────────────────────────────────
+
+  /** Rollups of the in-memory buckets starting in [fromMs, toMs), and transitions with atMs in that range. */
+  rollups(fromMs: number, toMs: number): RollupBatch {
+    this.maintain(this.clock());
+    const out = emptyRollupBatch();
+    const starts = [...this.buckets.keys()].filter((s) => s >= fromMs && s < toMs).sort((a, b) => a - b);
+    for (const start of starts) {
+      const b = this.buckets.get(start) as Bucket;
+      for (const [key, acc] of b.edges) out.edges.push(this.edgeRollup(start, key, acc));
+      for (const [key, acc] of b.breakers) {
+        const r = this.breakerRollup(start, key, acc);
+        if (r) out.breakers.push(r);
+      }
+      for (const [key, acc] of b.bulkheads) out.bulkheads.push(this.bulkheadRollup(start, key, acc));
+      for (const [key, acc] of b.services) out.services.push(this.serviceRollup(start, key, acc));
+    }
+    for (const s of this.transitions) if (s.t.atMs >= fromMs && s.t.atMs < toMs) out.transitions.push({ ...s.t });
+    return out;
+  }
+
+  /** The buckets changed since the last drain (to upsert) and the transitions not yet handed out. */
+  drainDirty(): RollupBatch {
+    this.maintain(this.clock());
+    const out = emptyRollupBatch();
+    for (const [start, sets] of this.dirty) {
+      const b = this.buckets.get(start);
+      if (!b) continue;
+      for (const key of sets.edges) {
+        const acc = b.edges.get(key);
+        if (acc) out.edges.push(this.edgeRollup(start, key, acc));
+      }
+      for (const key of sets.breakers) {
+        const acc = b.breakers.get(key);
+        const r = acc ? this.breakerRollup(start, key, acc) : null;
+        if (r) out.breakers.push(r);
+      }
+      for (const key of sets.bulkheads) {
+        const acc = b.bulkheads.get(key);
+        if (acc) out.bulkheads.push(this.bulkheadRollup(start, key, acc));
+      }
+      for (const key of sets.services) {
+        const acc = b.services.get(key);
+        if (acc) out.services.push(this.serviceRollup(start, key, acc));
+      }
+    }
+    this.dirty.clear();
+    for (const s of this.undrainedTransitions) {
+      s.drained = true;
+      out.transitions.push({ ...s.t });
+    }
+    this.undrainedTransitions = [];
+    return out;
+  }
+
+  /** Current state of every known breaker (worst state among its live instances). */
+  breakerStates(): BreakerStateSnapshot[] {
+    const out: BreakerStateSnapshot[] = [];
+    for (const e of this.breakers.values()) {
+      let newest = 0;
+      for (const i of e.instances.values()) newest = Math.max(newest, i.lastSeenMs);
+      let state: BreakerState | null = null;
+      let atMs = 0;
+      for (const i of e.instances.values()) {
+        if (i.state === null || i.lastSeenMs < newest - STALE_INSTANCE_MS) continue;
+        if (state === null || SEVERITY[i.state] > SEVERITY[state]) state = i.state;
+        atMs = Math.max(atMs, i.atMs);
+      }
+      if (state === null && e.restored) {
+        state = e.restored.state;
+        atMs = e.restored.atMs;
+      }
+      if (state !== null) out.push({ name: e.name, service: e.service, dependency: e.dependency, state, atMs });
+    }
+    return out;
+  }
+
+  /** Listen for breaker transitions; fired synchronously as they are ingested. Returns an unsubscribe function. */
+  onBreakerTransition(listener: (t: BreakerTransition) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Monotonic counter bumped by every ingest and transition. */
+  version(): number {
+    return this.versionCounter;
+  }
+
+  /** What changed since the previous call (for the 1-second socket.io push). */
+  takeDelta(): ModelDelta {
+    const now = this.clock();
+    this.maintain(now);
+    const c = this.changed;
+    const delta: ModelDelta = {
+      sinceMs: this.lastDeltaMs,
+      atMs: now,
+      version: this.versionCounter,
+      services: [...c.services],
+      edges: [...c.edges].map((k) => {
+        const [source = '', target = ''] = k.split(SEP);
+        return { source, target };
+      }),
+      breakers: [...c.breakers].map(splitServiceName),
+      bulkheads: [...c.bulkheads].map(splitServiceName),
+      transitions: this.changedTransitions,
+    };
+    this.changed = emptyChangeSets();
+    this.changedTransitions = [];
+    this.lastDeltaMs = now;
+    return delta;
+  }
+
+  /**
+   * Rebuild after a restart from stored rollups (buckets inside the in-memory
+   * window) and the last known breaker states. Restored buckets are a base
+   * that new data adds to; they are not marked dirty (the store has them).
+   */
+  restore(batch: RollupBatch, breakerStates: readonly BreakerStateSnapshot[] = []): void {
+    const now = this.clock();
+    const horizon = this.horizon(now);
+    for (const r of batch.edges) {
+      if (r.bucketStartMs < horizon) continue;
+      const key = this.admitEdge(r.source, r.target, 'service');
+      if (key === null) continue;
+      this.edgeAcc(r.bucketStartMs, key).base = structuredClone(r);
+    }
+    for (const r of batch.services) {
+      if (r.bucketStartMs < horizon) continue;
+      this.touchService(r.service, r.kind);
+      this.serviceAcc(r.bucketStartMs, r.service).base = { ...r };
+    }
+    for (const r of batch.breakers) {
+      if (r.bucketStartMs < horizon) continue;
+      const key = this.admitBreaker(r.service, r.name, r.dependency);
+      this.breakerAcc(r.bucketStartMs, key).base = { ...r };
+    }
+    for (const r of batch.bulkheads) {
+      if (r.bucketStartMs < horizon) continue;
+      const key = this.admitBulkhead(r.service, r.name, r.dependency);
+      this.bulkheadAcc(r.bucketStartMs, key).base = { ...r };
+    }
+    for (const t of batch.transitions) this.storeTransition({ t: { ...t }, precision: 2, drained: true });
+    for (const s of breakerStates) {
+      const key = this.admitBreaker(s.service, s.name, s.dependency);
+      const e = this.breakers.get(key);
+      if (e) e.restored = { state: s.state, atMs: s.atMs };
+    }
+    this.dirty.clear();
+    this.versionCounter++;
+  }
+
+  stats(): LiveModelStats {
+    return {
+      series: this.converter.size,
+      services: this.services.size,
+      edges: this.edges.size,
+      breakers: this.breakers.size,
+      bulkheads: this.bulkheads.size,
+      pendingSpans: this.pairing.pending,
+      buckets: this.buckets.size,
+      transitions: this.transitions.length,
+      dropped: {
+        series: this.converter.evicted,
+        services: this.services.evicted,
+        edges: this.edges.evicted,
+        breakers: this.breakers.evicted,
+        bulkheads: this.bulkheads.evicted,
+        spans: this.pairing.dropped,
+        transitions: this.droppedTransitions,
+        late: this.droppedLate,
+      },
+      ignoredPoints: this.ignoredPoints,
+    };
+  }
+
+  // ─── metric signals ────────────────────────────────────────────────────────
+
+  private delta(p: MetricPoint, measure: Signal['measure'], service: string, instance: string): Delta | null {
+    let reading: Reading;
+    let temporality: 'delta' | 'cumulative' = 'cumulative';
+    if (p.type === 'gauge') return null;
+    if (p.type !== 'summary' && p.temporality === 'delta') temporality = 'delta';
+    if (measure === 'histogram') {
+      const h = toCanonical(p);
+      reading = { count: h.count, sumMs: h.sumMs, counts: 'value' in p ? null : h.counts };
+    } else {
+      reading = { count: 'value' in p ? p.value : p.count, sumMs: 0, counts: null };
+    }
+    const key = `${service}${SEP}${instance}${SEP}${p.name}${SEP}${attributesKey(p.attributes)}`;
+    return this.converter.convert(key, temporality, p.startTimeMs, p.timeMs, reading);
+  }
+
+  private applyDelta(signal: Signal, service: string, instance: string, d: Delta, now: number): void {
+    switch (signal.kind) {
+      case 'calls': {
+        const key = this.admitEdge(service, signal.target, 'service');
+        if (key === null) return;
+        this.spread(d, now, (start, f) => {
+          const acc = this.edgeAcc(start, key);
+          acc.metric ??= newCallAgg();
+          const agg = acc.metric;
+          agg.calls += d.count * f;
+          agg.outcomes[signal.outcome] += d.count * f;
+          agg.sumMs += d.sumMs * f;
+          if (d.counts) addCounts(agg.counts, d.counts, f);
+          this.touchEdgeServices(start, service, signal.target);
+        });
+        return;
+      }
+      case 'retryAttempts': {
+        const key = this.admitEdge(service, signal.target, 'service');
+        if (key === null) return;
+        this.spread(d, now, (start, f) => {
+          const acc = this.edgeAcc(start, key);
+          acc.metricAttempts = (acc.metricAttempts ?? 0) + d.count * f;
+        });
+        return;
+      }
+      case 'breakerTransitions': {
+        if (d.count <= 0) return;
+        const key = this.admitBreaker(service, signal.breaker, signal.dependency);
+        const at = Math.min(d.endMs, now);
+        this.recordTransition(key, instance, signal.from, signal.to, at, 1);
+        return;
+      }
+      case 'bulkheadRejections': {
+        const key = this.admitBulkhead(service, signal.bulkhead, signal.dependency);
+        this.spread(d, now, (start, f) => {
+          this.bulkheadAcc(start, key).rejections += d.count * f;
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private applyGauge(
+    signal: Signal,
+    p: MetricPoint,
+    service: string,
+    instance: string,
+    value: number,
+    t: number,
+    touched: Set<BulkheadInstance>,
+    owners: Map<BulkheadInstance, { key: string; instance: string }>,
+  ): void {
+    const start = bucketStart(t);
+    switch (signal.kind) {
+      case 'inflight': {
+        const key = this.admitEdge(service, signal.target, 'service');
+        if (key === null) return;
+        const acc = this.edgeAcc(start, key);
+        acc.inflight ??= new Map();
+        setGauge(acc.inflight, `${instance}${SEP}${attributesKey(p.attributes)}`, value, t);
+        this.touchEdgeServices(start, service, signal.target);
+        return;
+      }
+      case 'activeRequests': {
+        const acc = this.serviceAcc(start, service);
+        acc.activeRequests ??= new Map();
+        setGauge(acc.activeRequests, `${instance}${SEP}${attributesKey(p.attributes)}`, value, t);
+        return;
+      }
+      case 'eventLoopUtilization': {
+        const acc = this.serviceAcc(start, service);
+        acc.eventLoopUtilization ??= new Map();
+        setGauge(acc.eventLoopUtilization, instance, value, t);
+        return;
+      }
+      case 'eventLoopDelayP99': {
+        const acc = this.serviceAcc(start, service);
+        acc.eventLoopDelayP99Ms ??= new Map();
+        setGauge(acc.eventLoopDelayP99Ms, instance, value * signal.toMs, t);
+        return;
+      }
+      case 'breakerState': {
+        if (value < 0.5) return;
+        const key = this.admitBreaker(service, signal.breaker, signal.dependency);
+        this.observeBreakerState(key, instance, signal.state, t);
+        return;
+      }
+      case 'breakerRate': {
+        const key = this.admitBreaker(service, signal.breaker, signal.dependency);
+        const sample = this.breakerSample(start, key, instance);
+        const rate = value < 0 ? null : value * signal.scale;
+        if (signal.rate === 'failure') sample.failureRate = rate;
+        else sample.slowCallRate = rate;
+        return;
+      }
+      case 'bulkheadGauge': {
+        const key = this.admitBulkhead(service, signal.bulkhead, signal.dependency);
+        const entity = this.bulkheads.get(key) as BulkheadEntity;
+        const inst = this.bulkheadInstance(entity, instance);
+        inst.fields[signal.field] = value;
+        inst.lastPointMs = Math.max(inst.lastPointMs, t);
+        const acc = this.bulkheadAcc(start, key);
+        let sample = acc.instances.get(instance);
+        if (!sample) {
+          sample = { ...emptyFields(), activeMax: 0, queuedMax: 0 };
+          acc.instances.set(instance, sample);
+        }
+        Object.assign(sample, inst.fields);
+        const d = deriveBulkhead(inst.fields);
+        sample.activeMax = Math.max(sample.activeMax, d.active);
+        sample.queuedMax = Math.max(sample.queuedMax, d.queued);
+        touched.add(inst);
+        owners.set(inst, { key, instance });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Time saturated: a sample with active >= limit stands for the interval
+   * since the previous sample of that instance (at most 60 s), split over the
+   * buckets it covers. Evaluated once per batch, after all of an export's
+   * gauges (active and limit arrive as separate points) are in.
+   */
+  private evaluateSaturation(key: string, instance: string, inst: BulkheadInstance, now: number): void {
+    const t = Math.min(inst.lastPointMs, now);
+    const d = deriveBulkhead(inst.fields);
+    const saturated = d.limit !== null && d.limit > 0 && d.active >= d.limit;
+    if (saturated && inst.lastEvalMs !== null && t > inst.lastEvalMs) {
+      const from = Math.max(inst.lastEvalMs, t - MAX_SATURATION_GAP_MS);
+      const span = t - from;
+      this.spread({ startMs: from, endMs: t }, now, (start, f) => {
+        const acc = this.bulkheadAcc(start, key);
+        acc.saturatedMs.set(instance, (acc.saturatedMs.get(instance) ?? 0) + span * f);
+      });
+    }
+    if (inst.lastEvalMs === null || t > inst.lastEvalMs) inst.lastEvalMs = t;
+  }
+
+  // ─── span observations ─────────────────────────────────────────────────────
+
+  private applySpanObservations(out: SpanObservation[], now: number): void {
+    const horizon = this.horizon(now);
+    for (const o of out) {
+      const t = Math.min(o.timeMs, now);
+      if (t < horizon) {
+        this.droppedLate++;
+        continue;
+      }
+      const start = bucketStart(t);
+      switch (o.kind) {
+        case 'call': {
+          const key = this.admitEdge(o.source, o.target, o.targetKind);
+          if (key === null) break;
+          const acc = this.edgeAcc(start, key);
+          acc.span ??= newCallAgg();
+          const h = singleObservation(o.durationMs);
+          acc.span.calls += 1;
+          acc.span.outcomes[o.outcome] += 1;
+          acc.span.sumMs += h.sumMs;
+          addCounts(acc.span.counts, h.counts);
+          this.touchEdgeServices(start, o.source, o.target);
+          break;
+        }
+        case 'attempt': {
+          const key = this.admitEdge(o.source, o.target, 'service');
+          if (key !== null) this.edgeAcc(start, key).spanAttempts += 1;
+          break;
+        }
+        case 'transition': {
+          const key = this.admitBreaker(o.service, o.breaker, o.dependency);
+          this.recordTransition(key, o.instance, o.from, o.to, t, 2);
+          break;
+        }
+        case 'breakerSeen': {
+          const key = this.admitBreaker(o.service, o.breaker, o.dependency);
+          const entity = this.breakers.get(key) as BreakerEntity;
+          const inst = this.breakerInstance(entity, o.instance, t);
+          if (inst.state === null) {
+            inst.state = o.state;
+            inst.atMs = t;
+            this.breakerSample(start, key, o.instance).state = o.state;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  // ─── breakers ──────────────────────────────────────────────────────────────
+
+  private observeBreakerState(key: string, instance: string, state: BreakerState, t: number): void {
+    const entity = this.breakers.get(key) as BreakerEntity;
+    const inst = this.breakerInstance(entity, instance, t);
+    if (inst.state === null) {
+      // First sight of this instance: a restored state that differs means a transition while we were away.
+      const prior = entity.restored?.state ?? null;
+      if (prior !== null && prior !== state) {
+        inst.state = prior;
+        inst.atMs = entity.restored?.atMs ?? 0;
+        this.recordTransition(key, instance, prior, state, t, 0);
+      } else {
+        inst.state = state;
+        inst.atMs = t;
+      }
+    } else if (state !== inst.state && t >= inst.atMs) {
+      this.recordTransition(key, instance, inst.state, state, t, 0);
+    }
+    if (t >= inst.atMs) this.breakerSample(bucketStart(t), key, instance).state = state;
+  }
+
+  /**
+   * One transition of one breaker instance. The same transition may be
+   * reported by the state gauge (sample time), the transitions counter
+   * (export time) and a span event (exact time): within 60 s they are one,
+   * and the most precise time wins while it has not been persisted yet.
+   */
+  private recordTransition(
+    key: string,
+    instance: string,
+    fromReported: BreakerState | null,
+    to: BreakerState,
+    atMs: number,
+    precision: number,
+  ): void {
+    const entity = this.breakers.get(key);
+    if (!entity) return;
+    const inst = this.breakerInstance(entity, instance, atMs);
+    const from = fromReported ?? inst.state ?? impliedFrom(to);
+    if (from === to) return;
+    for (const s of inst.recent) {
+      if (s.t.to !== to || s.t.from !== from || Math.abs(s.t.atMs - atMs) > TRANSITION_DEDUP_MS) continue;
+      if (precision > s.precision && !s.drained) {
+        s.t.atMs = atMs;
+        s.precision = precision;
+      }
+      return;
+    }
+    const stored: StoredTransition = {
+      t: { name: entity.name, service: entity.service, dependency: entity.dependency, from, to, atMs },
+      precision,
+      drained: false,
+    };
+    inst.recent.push(stored);
+    if (inst.recent.length > 8) inst.recent.shift();
+    this.storeTransition(stored);
+    this.undrainedTransitions.push(stored);
+    if (inst.state === null || atMs >= inst.atMs) {
+      inst.state = to;
+      inst.atMs = atMs;
+      this.breakerSample(bucketStart(atMs), key, instance).state = to;
+    }
+    this.changedTransitions.push({ ...stored.t });
+    if (this.changedTransitions.length > this.limits.maxTransitions) this.changedTransitions.shift();
+    this.changed.breakers.add(key);
+    this.versionCounter++;
+    for (const listener of this.listeners) {
+      try {
+        listener({ ...stored.t });
+      } catch {
+        // A failing listener must not break ingest or the other listeners.
+      }
+    }
+  }
+
+  private storeTransition(s: StoredTransition): void {
+    this.transitions.push(s);
+    if (this.transitions.length > this.limits.maxTransitions) {
+      const excess = this.transitions.length - this.limits.maxTransitions;
+      this.transitions.splice(0, excess);
+      this.droppedTransitions += excess;
+    }
+    if (this.undrainedTransitions.length > this.limits.maxTransitions) {
+      this.undrainedTransitions.splice(0, this.undrainedTransitions.length - this.limits.maxTransitions);
+    }
+  }
+
+  private breakerInstance(entity: BreakerEntity, instance: string, t: number): BreakerInstance {
+    let inst = entity.instances.get(instance);
+    if (!inst) {
+      inst = { state: null, atMs: 0, lastSeenMs: t, recent: [] };
+      entity.instances.set(instance, inst);
+      if (entity.instances.size > MAX_INSTANCES_PER_ENTITY) {
+        const oldest = entity.instances.keys().next().value;
+        if (oldest !== undefined) entity.instances.delete(oldest);
+      }
+    }
+    inst.lastSeenMs = Math.max(inst.lastSeenMs, t);
+    return inst;
+  }
+
+  private bulkheadInstance(entity: BulkheadEntity, instance: string): BulkheadInstance {
+    let inst = entity.instances.get(instance);
+    if (!inst) {
+      inst = { fields: emptyFields(), lastPointMs: 0, lastEvalMs: null };
+      entity.instances.set(instance, inst);
+      if (entity.instances.size > MAX_INSTANCES_PER_ENTITY) {
+        const oldest = entity.instances.keys().next().value;
+        if (oldest !== undefined) entity.instances.delete(oldest);
+      }
+    }
+    return inst;
+  }
+
+  // ─── entities and buckets ──────────────────────────────────────────────────
+
+  private touchService(name: string, kind: ServiceKind): void {
+    const entry = this.services.touch(
+      name,
+      () => ({ kind }),
+      (evicted) => this.purge('services', evicted),
+    );
+    if (KIND_RANK[kind] > KIND_RANK[entry.kind]) entry.kind = kind;
+  }
+
+  /** Key of the edge, admitting it (and its services) under the caps. */
+  private admitEdge(source: string, target: string, targetKind: ServiceKind): string | null {
+    if (source === target && source === '') return null;
+    const key = `${source}${SEP}${target}`;
+    this.edges.touch(
+      key,
+      () => ({ source, target }),
+      (evicted) => this.purge('edges', evicted),
+    );
+    this.touchService(target, targetKind);
+    return key;
+  }
+
+  private admitBreaker(service: string, name: string, dependency: string): string {
+    const key = `${service}${SEP}${name}`;
+    const e = this.breakers.touch(
+      key,
+      () => ({ name, service, dependency, instances: new Map(), restored: null }),
+      (evicted) => this.purge('breakers', evicted),
+    );
+    if (dependency !== name) e.dependency = dependency;
+    return key;
+  }
+
+  private admitBulkhead(service: string, name: string, dependency: string): string {
+    const key = `${service}${SEP}${name}`;
+    const e = this.bulkheads.touch(
+      key,
+      () => ({ service, name, dependency, instances: new Map() }),
+      (evicted) => this.purge('bulkheads', evicted),
+    );
+    if (dependency !== name) e.dependency = dependency;
+    return key;
+  }
+
+  /** Forget an evicted entity's buckets too, so memory stays within caps × buckets. */
+  private purge(type: EntityType, key: string): void {
+    for (const b of this.buckets.values()) b[type].delete(key);
+  }
+
+  private bucket(start: number): Bucket {
+    let b = this.buckets.get(start);
+    if (!b) {
+      b = { edges: new Map(), breakers: new Map(), bulkheads: new Map(), services: new Map() };
+      this.buckets.set(start, b);
+    }
+    return b;
+  }
+
+  private mark(start: number, type: EntityType, key: string): void {
+    let sets = this.dirty.get(start);
+    if (!sets) {
+      sets = emptyChangeSets();
+      this.dirty.set(start, sets);
+    }
+    sets[type].add(key);
+    this.changed[type].add(key);
+  }
+
+  private edgeAcc(start: number, key: string): EdgeAcc {
+    const b = this.bucket(start);
+    let acc = b.edges.get(key);
+    if (!acc) {
+      acc = { metric: null, span: null, metricAttempts: null, spanAttempts: 0, inflight: null, base: null };
+      b.edges.set(key, acc);
+    }
+    this.mark(start, 'edges', key);
+    return acc;
+  }
+
+  /** Both ends of an edge appear as services in the bucket (with their kind). */
+  private touchEdgeServices(start: number, source: string, target: string): void {
+    this.serviceAcc(start, source);
+    this.serviceAcc(start, target);
+  }
+
+  private serviceAcc(start: number, name: string): ServiceAcc {
+    const b = this.bucket(start);
+    let acc = b.services.get(name);
+    if (!acc) {
+      acc = { activeRequests: null, eventLoopUtilization: null, eventLoopDelayP99Ms: null, base: null };
+      b.services.set(name, acc);
+    }
+    this.mark(start, 'services', name);
+    return acc;
+  }
+
+  private breakerAcc(start: number, key: string): BreakerAcc {
+    const b = this.bucket(start);
+    let acc = b.breakers.get(key);
+    if (!acc) {
+      acc = { instances: new Map(), base: null };
+      b.breakers.set(key, acc);
+    }
+    this.mark(start, 'breakers', key);
+    const e = this.breakers.get(key);
+    if (e) this.serviceAcc(start, e.service);
+    return acc;
+  }
+
+  private breakerSample(start: number, key: string, instance: string): BreakerSample {
+    const acc = this.breakerAcc(start, key);
+    let s = acc.instances.get(instance);
+    if (!s) {
+      const inst = this.breakers.get(key)?.instances.get(instance);
+      s = { state: inst?.state ?? null, failureRate: null, slowCallRate: null };
+      acc.instances.set(instance, s);
+    }
+    return s;
+  }
+
+  private bulkheadAcc(start: number, key: string): BulkheadAcc {
+    const b = this.bucket(start);
+    let acc = b.bulkheads.get(key);
+    if (!acc) {
+      acc = { instances: new Map(), rejections: 0, saturatedMs: new Map(), base: null };
+      b.bulkheads.set(key, acc);
+    }
+    this.mark(start, 'bulkheads', key);
+    const e = this.bulkheads.get(key);
+    if (e) this.serviceAcc(start, e.service);
+    return acc;
+  }
+
+  private horizon(now: number): number {
+    return bucketStart(now - this.retentionMs);
+  }
+
+  /**
+   * Spread [startMs, endMs] over the buckets it covers, in proportion to
+   * time (clamped to now, to the last 5 minutes, and to the in-memory window).
+   */
+  private spread(
+    d: { startMs: number; endMs: number },
+    now: number,
+    fn: (start: number, fraction: number) => void,
+  ): void {
+    const end = Math.min(d.endMs, now);
+    const start = Math.max(Math.min(d.startMs, end), end - MAX_SPREAD_MS);
+    const horizon = this.horizon(now);
+    if (end <= start) {
+      if (end < horizon) this.droppedLate++;
+      else fn(bucketStart(end), 1);
+      return;
+    }
+    const total = end - start;
+    for (let b = bucketStart(start); b < end; b += ROLLUP_MS) {
+      const overlap = Math.min(b + ROLLUP_MS, end) - Math.max(b, start);
+      if (overlap <= 0) continue;
+      if (b < horizon) {
+        this.droppedLate++;
+        continue;
+      }
+      fn(b, overlap / total);
+    }
+  }
+
+  /** Expire waiting spans; drop buckets that left the in-memory window. */
+  private maintain(now: number): void {
+    const out: SpanObservation[] = [];
+    this.pairing.expire(now, out);
+    if (out.length > 0) {
+      this.applySpanObservations(out, now);
+      this.versionCounter++;
+    }
+    if (now - this.lastPruneMs < ROLLUP_MS) return;
+    this.lastPruneMs = now;
+    const horizon = this.horizon(now);
+    for (const start of this.buckets.keys()) {
+      if (start < horizon) {
+        this.buckets.delete(start);
+        this.dirty.delete(start);
+      }
+    }
+    if (this.transitions.length > 0 && (this.transitions[0] as StoredTransition).t.atMs < horizon) {
+      this.transitions = this.transitions.filter((s) => s.t.atMs >= horizon);
+    }
+  }
+
+  // ─── rollup records ────────────────────────────────────────────────────────
+
+  private edgeRollup(start: number, key: string, acc: EdgeAcc): EdgeRollup {
+    const entity = this.edges.get(key);
+    const [source = '', target = ''] = entity ? [entity.source, entity.target] : key.split(SEP);
+    const base = acc.base;
+    const out: EdgeRollup = {
+      bucketStartMs: start,
+      source,
+      target,
+      calls: base?.calls ?? 0,
+      errors: 0,
+      outcomes: base ? { ...base.outcomes } : emptyOutcomes(),
+      latencyCounts: base ? base.latencyCounts.slice() : emptyCounts(),
+      latencySumMs: base?.latencySumMs ?? 0,
+      retryAttempts: base?.retryAttempts ?? 0,
+      inflightMax: sumGauges(acc.inflight, 'max') ?? base?.inflightMax ?? null,
+      inflightLast: sumGauges(acc.inflight, 'last') ?? base?.inflightLast ?? null,
+    };
+    const chosen = acc.metric ?? acc.span;
+    if (chosen) {
+      out.calls += chosen.calls;
+      for (const o of OUTCOMES) out.outcomes[o] += chosen.outcomes[o];
+      addCounts(out.latencyCounts, chosen.counts);
+      out.latencySumMs += chosen.sumMs;
+    }
+    out.retryAttempts += acc.metric ? (acc.metricAttempts ?? 0) : (acc.metricAttempts ?? acc.spanAttempts);
+    out.errors = Math.max(0, out.calls - out.outcomes.success);
+    return out;
+  }
+
+  private breakerRollup(start: number, key: string, acc: BreakerAcc): BreakerRollup | null {
+    const e = this.breakers.get(key);
+    let state: BreakerState | null = null;
+    let failureRate: number | null = null;
+    let slowCallRate: number | null = null;
+    for (const s of acc.instances.values()) {
+      if (s.state !== null && (state === null || SEVERITY[s.state] > SEVERITY[state])) state = s.state;
+      if (s.failureRate !== null) failureRate = Math.max(failureRate ?? 0, s.failureRate);
+      if (s.slowCallRate !== null) slowCallRate = Math.max(slowCallRate ?? 0, s.slowCallRate);
+    }
+    state ??= acc.base?.state ?? null;
+    if (state === null) {
+      // Only rates so far: the instance state known from earlier buckets.
+      for (const i of e?.instances.values() ?? []) {
+        if (i.state !== null && (state === null || SEVERITY[i.state] > SEVERITY[state])) state = i.state;
+      }
+      state ??= e?.restored?.state ?? null;
+    }
+    if (state === null) return null;
+    const [service = '', name = ''] = e ? [e.service, e.name] : key.split(SEP);
+    return {
+      bucketStartMs: start,
+      name,
+      service,
+      dependency: e?.dependency ?? acc.base?.dependency ?? name,
+      state,
+      failureRate: failureRate ?? acc.base?.failureRate ?? null,
+      slowCallRate: slowCallRate ?? acc.base?.slowCallRate ?? null,
+    };
+  }
+
+  private bulkheadRollup(start: number, key: string, acc: BulkheadAcc): BulkheadRollup {
+    const e = this.bulkheads.get(key);
+    const [service = '', name = ''] = e ? [e.service, e.name] : key.split(SEP);
+    const base = acc.base;
+    const out: BulkheadRollup = {
+      bucketStartMs: start,
+      service,
+      name,
+      dependency: e?.dependency ?? base?.dependency ?? name,
+      activeLast: base?.activeLast ?? 0,
+      activeMax: base?.activeMax ?? 0,
+      limit: base?.limit ?? null,
+      queuedLast: base?.queuedLast ?? 0,
+      queuedMax: base?.queuedMax ?? 0,
+      queueLimit: base?.queueLimit ?? null,
+      rejections: (base?.rejections ?? 0) + acc.rejections,
+      saturatedMs: base?.saturatedMs ?? 0,
+    };
+    if (acc.instances.size > 0) {
+      let active = 0;
+      let activeMax = 0;
+      let queued = 0;
+      let queuedMax = 0;
+      let limit: number | null = null;
+      let queueLimit: number | null = null;
+      for (const s of acc.instances.values()) {
+        const d = deriveBulkhead(s);
+        active += d.active;
+        activeMax += Math.max(s.activeMax, d.active);
+        queued += d.queued;
+        queuedMax += Math.max(s.queuedMax, d.queued);
+        if (d.limit !== null) limit = (limit ?? 0) + d.limit;
+        if (d.queueLimit !== null) queueLimit = (queueLimit ?? 0) + d.queueLimit;
+      }
+      out.activeLast = active;
+      out.activeMax = Math.max(activeMax, active);
+      out.queuedLast = queued;
+      out.queuedMax = Math.max(queuedMax, queued);
+      out.limit = limit ?? out.limit;
+      out.queueLimit = queueLimit ?? out.queueLimit;
+    }
+    let saturated = 0;
+    for (const ms of acc.saturatedMs.values()) saturated = Math.max(saturated, ms);
+    out.saturatedMs = Math.min(ROLLUP_MS, Math.max(out.saturatedMs, saturated));
+    return out;
+  }
+
+  private serviceRollup(start: number, name: string, acc: ServiceAcc): ServiceRollup {
+    const base = acc.base;
+    return {
+      bucketStartMs: start,
+      service: name,
+      kind: this.services.get(name)?.kind ?? base?.kind ?? 'service',
+      activeRequests: sumGauges(acc.activeRequests, 'last') ?? base?.activeRequests ?? null,
+      eventLoopUtilization: maxGauges(acc.eventLoopUtilization) ?? base?.eventLoopUtilization ?? null,
+      eventLoopDelayP99Ms: maxGauges(acc.eventLoopDelayP99Ms) ?? base?.eventLoopDelayP99Ms ?? null,
+    };
+  }
+}
+
+function emptyChangeSets(): Record<EntityType, Set<string>> {
+  return { edges: new Set(), breakers: new Set(), bulkheads: new Set(), services: new Set() };
+}
+
+function splitServiceName(key: string): { service: string; name: string } {
+  const [service = '', name = ''] = key.split(SEP);
+  return { service, name };
+}

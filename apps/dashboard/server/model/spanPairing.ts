@@ -1,0 +1,220 @@
+import { type AttributeValue, type IngestSpan, SpanKind } from '../ingest/telemetry';
+import { ATTR, EVENT, STANDARD } from './contract';
+import { parseBreakerState, parseOutcome } from './metricMapping';
+import type { BreakerState, Outcome, ServiceKind } from './rollups';
+
+/** What a span tells the model, in the model's terms. */
+export type SpanObservation =
+  | {
+      kind: 'call';
+      source: string;
+      instance: string;
+      target: string;
+      targetKind: ServiceKind;
+      outcome: Outcome;
+      durationMs: number;
+      timeMs: number;
+    }
+  | { kind: 'attempt'; source: string; instance: string; target: string; timeMs: number }
+  | {
+      kind: 'transition';
+      service: string;
+      instance: string;
+      breaker: string;
+      dependency: string;
+      from: BreakerState | null;
+      to: BreakerState;
+      timeMs: number;
+    }
+  | {
+      kind: 'breakerSeen';
+      service: string;
+      instance: string;
+      breaker: string;
+      dependency: string;
+      state: BreakerState;
+      timeMs: number;
+    };
+
+interface PendingClient {
+  span: IngestSpan;
+  arrivedMs: number;
+  /** Service of the SERVER span whose parent is this client span, once seen. */
+  server: string | null;
+}
+
+function str(v: AttributeValue | undefined): string | null {
+  if (typeof v === 'string') return v.length > 0 ? v : null;
+  if (typeof v === 'number') return String(v);
+  return null;
+}
+
+/** Database node name from db attributes (namespace, else system), null when not a db call. */
+export function databaseName(a: IngestSpan['attributes']): string | null {
+  const system = str(a[STANDARD.DB_SYSTEM_NAME]) ?? str(a[STANDARD.DB_SYSTEM]);
+  const namespace = str(a[STANDARD.DB_NAMESPACE]) ?? str(a[STANDARD.DB_NAME]);
+  if (system === null && namespace === null) return null;
+  return namespace ?? system;
+}
+
+/**
+ * Turns spans into dependency-edge observations, following the OpenTelemetry
+ * Collector `servicegraph` connector:
+ *
+ * - A CLIENT span with `peer.service` is an edge at once (our guarded calls
+ *   always carry it); with db attributes (`db.system(.name)`, `db.namespace` /
+ *   `db.name`) its target is a database node.
+ * - Any other CLIENT span waits up to `waitMs` for its SERVER span (the server
+ *   span's parentSpanId is the client's spanId, same trace, another service).
+ *   Paired → an edge to the server's service; unpaired → an edge to a virtual
+ *   node named after `server.address` / `net.peer.name` (else `unknown`).
+ * - A waiting CLIENT span whose parent is one of our guarded calls (a span with
+ *   `peer.service` or `resilience.retry.attempt`, e.g. the HTTP client span the
+ *   auto-instrumentation creates inside it) is dropped: the guarded call
+ *   already counted it. Pending spans resolve only after the wait so the
+ *   parent has time to arrive (children end, and are exported, first).
+ * - A span with `resilience.retry.attempt` is an attempt, not a logical call.
+ * - Span events `resilience.circuit_breaker.state_change` {from, to} are
+ *   breaker transitions at the event's time.
+ *
+ * Memory: pending client spans, unmatched server spans and known guarded ids
+ * are each capped at `maxPending`; the oldest is dropped and counted.
+ */
+export class SpanPairing {
+  private readonly pendingClients = new Map<string, PendingClient>();
+  private readonly pendingServers = new Map<string, { service: string; arrivedMs: number }>();
+  private readonly guarded = new Map<string, number>();
+  dropped = 0;
+
+  constructor(
+    private readonly waitMs: number,
+    private readonly maxPending: number,
+  ) {}
+
+  get pending(): number {
+    return this.pendingClients.size;
+  }
+
+  ingest(span: IngestSpan, nowMs: number, out: SpanObservation[]): void {
+    const a = span.attributes;
+    const service = span.resource.service;
+    const instance = span.resource.instance ?? '';
+    const peer = str(a[ATTR.PEER_SERVICE]);
+    const breaker = str(a[ATTR.BREAKER_NAME]);
+    const isAttempt = a[ATTR.RETRY_ATTEMPT] !== undefined && a[ATTR.RETRY_ATTEMPT] !== null;
+
+    for (const e of span.events) {
+      if (e.name !== EVENT.BREAKER_STATE_CHANGE) continue;
+      const to = parseBreakerState(e.attributes[ATTR.TRANSITION_TO]);
+      const name = str(e.attributes[ATTR.BREAKER_NAME]) ?? breaker;
+      if (!to || !name) continue;
+      out.push({
+        kind: 'transition',
+        service,
+        instance,
+        breaker: name,
+        dependency: str(e.attributes[ATTR.PEER_SERVICE]) ?? peer ?? name,
+        from: parseBreakerState(e.attributes[ATTR.TRANSITION_FROM]),
+        to,
+        timeMs: e.timeMs,
+      });
+    }
+    if (breaker) {
+      const state = parseBreakerState(a[ATTR.BREAKER_STATE]);
+      if (state) {
+        out.push({
+          kind: 'breakerSeen',
+          service,
+          instance,
+          breaker,
+          dependency: peer ?? breaker,
+          state,
+          timeMs: span.startTimeMs,
+        });
+      }
+    }
+    if (peer !== null || isAttempt) this.remember(this.guarded, `${span.traceId}:${span.spanId}`, nowMs);
+
+    if (span.kind === SpanKind.SERVER) {
+      if (span.parentSpanId === null) return;
+      const key = `${span.traceId}:${span.parentSpanId}`;
+      const client = this.pendingClients.get(key);
+      if (client) {
+        if (client.span.resource.service !== service) client.server = service;
+      } else {
+        this.remember(this.pendingServers, key, { service, arrivedMs: nowMs });
+      }
+      return;
+    }
+    if (span.kind !== SpanKind.CLIENT) return;
+    const timeMs = span.endTimeMs;
+    if (isAttempt) {
+      if (peer) out.push({ kind: 'attempt', source: service, instance, target: peer, timeMs });
+      return;
+    }
+    const db = databaseName(a);
+    if (peer !== null || db !== null) {
+      out.push(this.call(span, (peer ?? db) as string, db !== null ? 'database' : 'service'));
+      return;
+    }
+    const key = `${span.traceId}:${span.spanId}`;
+    const server = this.pendingServers.get(key);
+    if (server) this.pendingServers.delete(key);
+    const serverService = server && server.service !== service ? server.service : null;
+    this.remember(this.pendingClients, key, { span, arrivedMs: nowMs, server: serverService });
+  }
+
+  /** Resolve client spans that waited long enough; forget stale unmatched server spans and guarded ids. */
+  expire(nowMs: number, out: SpanObservation[]): void {
+    for (const [key, p] of this.pendingClients) {
+      if (p.arrivedMs + this.waitMs > nowMs) break;
+      this.pendingClients.delete(key);
+      const parent = p.span.parentSpanId === null ? null : `${p.span.traceId}:${p.span.parentSpanId}`;
+      if (parent !== null && this.guarded.has(parent)) continue;
+      if (p.server !== null) {
+        out.push(this.call(p.span, p.server, 'service'));
+      } else {
+        const a = p.span.attributes;
+        const name = str(a[STANDARD.SERVER_ADDRESS]) ?? str(a[STANDARD.NET_PEER_NAME]) ?? 'unknown';
+        out.push(this.call(p.span, name, 'virtual'));
+      }
+    }
+    for (const [key, s] of this.pendingServers) {
+      if (s.arrivedMs + this.waitMs > nowMs) break;
+      this.pendingServers.delete(key);
+    }
+    for (const [key, arrived] of this.guarded) {
+      if (arrived + 3 * this.waitMs > nowMs) break;
+      this.guarded.delete(key);
+    }
+  }
+
+  private call(span: IngestSpan, target: string, targetKind: ServiceKind): SpanObservation {
+    const outcome: Outcome =
+      span.attributes[ATTR.OUTCOME] !== undefined
+        ? parseOutcome(span.attributes[ATTR.OUTCOME])
+        : span.statusCode === 2
+          ? 'failure'
+          : 'success';
+    return {
+      kind: 'call',
+      source: span.resource.service,
+      instance: span.resource.instance ?? '',
+      target,
+      targetKind,
+      outcome,
+      durationMs: Math.max(0, span.endTimeMs - span.startTimeMs),
+      timeMs: span.endTimeMs,
+    };
+  }
+
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > this.maxPending) {
+      const oldest = map.keys().next().value;
+      if (oldest !== undefined) map.delete(oldest);
+      this.dropped++;
+    }
+  }
+}
