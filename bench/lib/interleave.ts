@@ -1,0 +1,114 @@
+import { collectGarbage } from './gc.js';
+import type { Loop } from './loops.js';
+import { median, type Summary, summarize } from './stats.js';
+
+/**
+ * Interleaved measurement. Every repetition runs one sample of every
+ * contestant, in a fresh shuffled order, so that a burst of noise from a
+ * neighbour on the shared machine lands on one sample of several contestants
+ * instead of on all samples of one. Ratios between contestants are then taken
+ * per repetition (paired), which cancels slow drift of the whole machine.
+ */
+
+export interface Contestant {
+  readonly name: string;
+  readonly loop: Loop;
+  /** Calls per sample must be a multiple of this (the batch size of a concurrent loop). */
+  readonly granularity?: number;
+  /** Skip calibration and run exactly this many calls per sample (for contestants whose cost grows with use). */
+  readonly callsPerSample?: number;
+  /** Untimed work before each sample, e.g. restoring a window to its intended content. */
+  readonly beforeSample?: () => unknown;
+}
+
+export interface MeasureOptions {
+  readonly repetitions: number;
+  readonly warmupRepetitions: number;
+  /** Target duration of one sample. */
+  readonly sampleMs: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface Measurement {
+  readonly name: string;
+  readonly callsPerSample: number;
+  /** Nanoseconds per call, one entry per measured repetition, in repetition order. */
+  readonly samples: readonly number[];
+  readonly summary: Summary;
+}
+
+async function timeSample(contestant: Contestant, calls: number): Promise<number> {
+  await contestant.beforeSample?.();
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  await contestant.loop(calls);
+  return Number(process.hrtime.bigint() - start);
+}
+
+function roundUp(value: number, granularity: number): number {
+  return Math.max(granularity, Math.ceil(value / granularity) * granularity);
+}
+
+/** Grow the call count until a sample is long enough to time, then scale it to `sampleMs`. */
+async function calibrate(contestant: Contestant, sampleMs: number): Promise<number> {
+  if (contestant.callsPerSample !== undefined) return contestant.callsPerSample;
+  const granularity = contestant.granularity ?? 1;
+  const targetNs = sampleMs * 1e6;
+  let calls = roundUp(16, granularity);
+  for (;;) {
+    const elapsed = await timeSample(contestant, calls);
+    if (elapsed >= targetNs / 8 || calls >= 1e8) return roundUp((calls * targetNs) / Math.max(elapsed, 1), granularity);
+    calls = roundUp(calls * 4, granularity);
+  }
+}
+
+/** Fisher–Yates with a small deterministic generator, so a run's order can be reproduced. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const j = (state >>> 0) % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+export async function measureInterleaved(
+  contestants: readonly Contestant[],
+  options: MeasureOptions,
+): Promise<Measurement[]> {
+  const calls = new Map<Contestant, number>();
+  for (const contestant of contestants) calls.set(contestant, await calibrate(contestant, options.sampleMs));
+  const samples = new Map<Contestant, number[]>(contestants.map((c) => [c, []]));
+  const total = options.warmupRepetitions + options.repetitions;
+  for (let rep = 0; rep < total; rep++) {
+    for (const contestant of shuffled(contestants, 0x9e3779b9 + rep * 7919)) {
+      const n = calls.get(contestant)!;
+      const elapsed = await timeSample(contestant, n);
+      if (rep >= options.warmupRepetitions) samples.get(contestant)!.push(elapsed / n);
+    }
+    options.log?.(`  repetition ${rep + 1}/${total}${rep < options.warmupRepetitions ? ' (warm-up)' : ''}`);
+  }
+  return contestants.map((contestant) => {
+    const values = samples.get(contestant)!;
+    return {
+      name: contestant.name,
+      callsPerSample: calls.get(contestant)!,
+      samples: values,
+      summary: summarize(values),
+    };
+  });
+}
+
+/** Median over repetitions of `a / b`, pairing the samples taken in the same repetition. */
+export function pairedRatio(a: Measurement, b: Measurement): number {
+  return median(a.samples.map((value, i) => value / b.samples[i]!));
+}
+
+/** Median over repetitions of `a − b` (e.g. overhead over the bare call), paired by repetition. */
+export function pairedDifference(a: Measurement, b: Measurement): number {
+  return median(a.samples.map((value, i) => value - b.samples[i]!));
+}

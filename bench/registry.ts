@@ -1,0 +1,8 @@
+import type { Suite } from './lib/suite.js';
+import { instrumentationSuite } from './suites/instrumentation.js';
+
+/**
+ * Every suite `npm run bench` knows, in the order it runs them. To add one,
+ * write `bench/suites/<name>.ts` exporting a `Suite` and list it here.
+ */
+export const suites: readonly Suite[] = [instrumentationSuite];

@@ -1,0 +1,127 @@
+/**
+ * A real OpenTelemetry SDK for the Faultline contestants, configured the way
+ * `@faultline/instrumentation/setup` configures an application's: a
+ * MeterProvider whose reader collects every second (the dashboard's live
+ * interval), a TracerProvider, an AsyncLocalStorage context manager, all
+ * registered globally. Exporters stay in memory, so what is measured is the
+ * SDK's work, not the network's.
+ *
+ * One global tracer provider serves both "spans unsampled" and "spans
+ * sampled": its sampler delegates to the SDK's own AlwaysOff or AlwaysOn
+ * sampler, switched before each sample of the contestant concerned (the
+ * global provider can be registered only once per process).
+ */
+import { type Attributes, type Context, context, type Link, metrics, type SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  InMemorySpanExporter,
+  type Sampler,
+  type SamplingResult,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+
+/** Counts exported data points and drops them: proof that metrics flowed, without growing the heap. */
+class CountingMetricExporter implements PushMetricExporter {
+  points = 0;
+  exports = 0;
+  readonly metricNames = new Set<string>();
+
+  export(batch: ResourceMetrics, done: (result: ExportResult) => void): void {
+    this.exports++;
+    for (const scope of batch.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        this.metricNames.add(metric.descriptor.name);
+        this.points += metric.dataPoints.length;
+      }
+    }
+    done({ code: ExportResultCode.SUCCESS });
+  }
+
+  selectAggregationTemporality(): AggregationTemporality {
+    return AggregationTemporality.CUMULATIVE;
+  }
+
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+class SwitchableSampler implements Sampler {
+  private readonly on: Sampler = new AlwaysOnSampler();
+  private readonly off: Sampler = new AlwaysOffSampler();
+  sampled = false;
+
+  shouldSample(
+    parent: Context,
+    traceId: string,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    return (this.sampled ? this.on : this.off).shouldSample(parent, traceId, name, kind, attributes, links);
+  }
+
+  toString(): string {
+    return `Switchable{${this.sampled ? 'AlwaysOn' : 'AlwaysOff'}}`;
+  }
+}
+
+export interface BenchTelemetry {
+  readonly meterProvider: MeterProvider;
+  readonly tracerProvider: TracerProvider;
+  /** Spans of the sampled contestant; reset before each of its samples to bound memory. */
+  readonly spans: InMemorySpanExporter;
+  /** Route new spans to AlwaysOn (`true`) or AlwaysOff (`false`). */
+  sampleSpans(on: boolean): void;
+  /** Collect now and report what the metric pipeline has seen so far. */
+  metricsSeen(): Promise<{ exports: number; points: number; names: string[] }>;
+  shutdown(): Promise<void>;
+}
+
+export const METRIC_EXPORT_INTERVAL_MS = 1000;
+
+export function startBenchTelemetry(): BenchTelemetry {
+  const exporter = new CountingMetricExporter();
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const sampler = new SwitchableSampler();
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new TracerProvider({
+    sampler,
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+  });
+
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  metrics.setGlobalMeterProvider(meterProvider);
+  trace.setGlobalTracerProvider(tracerProvider);
+
+  return {
+    meterProvider,
+    tracerProvider,
+    spans,
+    sampleSpans(on) {
+      sampler.sampled = on;
+    },
+    async metricsSeen() {
+      await meterProvider.forceFlush();
+      return { exports: exporter.exports, points: exporter.points, names: [...exporter.metricNames].sort() };
+    },
+    async shutdown() {
+      await Promise.all([meterProvider.shutdown(), tracerProvider.shutdown()]);
+      metrics.disable();
+      trace.disable();
+      context.disable();
+    },
+  };
+}
