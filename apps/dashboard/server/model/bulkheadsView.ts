@@ -25,7 +25,7 @@ export function isSaturated(row: Pick<BulkheadRow, 'saturation' | 'saturatedShar
 }
 
 /**
- * Every bulkhead seen in the window [atMs − windowSeconds, atMs]: last
+ * Every bulkhead seen in the window (buckets starting in (atMs − window, atMs]): last
  * gauges, rejections per second and time saturated, sorted by saturation
  * (highest first; then share of time saturated, then rejections).
  */
@@ -34,7 +34,7 @@ export function bulkheadsView(rollups: RollupBatch, atMs: number, windowSeconds:
   const from = atMs - windowMs;
   const rows = new Map<string, BulkheadRow & { lastBucket: number; saturatedMs: number; rejections: number }>();
   for (const r of rollups.bulkheads) {
-    if (r.bucketStartMs < from || r.bucketStartMs > atMs) continue;
+    if (r.bucketStartMs <= from || r.bucketStartMs > atMs) continue;
     const key = `${r.service}\u0000${r.name}`;
     let row = rows.get(key);
     if (!row) {

@@ -24,7 +24,7 @@ export interface Cascade {
   retryStorms: string[];
 }
 
-type Svc = Pick<TopologyService, 'name' | 'health' | 'ownHealth' | 'errorRate' | 'p99Ms'>;
+type Svc = Pick<TopologyService, 'name' | 'health' | 'ownHealth' | 'errorRate' | 'p99Ms'> & { reasons?: string[] };
 type Edge = Pick<
   TopologyEdge,
   | 'source'
@@ -194,9 +194,13 @@ export function analyzeCascade(input: CascadeInput): Cascade {
   if (details.length > 3)
     clauses.push(`${plural(details.length - 3, 'more failing dependency', 'more failing dependencies')}`);
   if (roots.length === 0) {
-    const unhealthy = input.services.filter((s) => s.health !== 'healthy').map((s) => s.name);
-    if (unhealthy.length > 0) {
-      clauses.push(`${listNames(unhealthy)} ${unhealthy.length === 1 ? 'is' : 'are'} degraded; no failing dependency`);
+    const unhealthy = input.services.filter((s) => s.health !== 'healthy');
+    if (unhealthy.length > 0 && unhealthy.length <= 3) {
+      clauses.push(
+        unhealthy.map((s) => `${s.name} is degraded${s.reasons?.[0] ? ` (${s.reasons[0]})` : ''}`).join('; '),
+      );
+    } else if (unhealthy.length > 0) {
+      clauses.push(`${listNames(unhealthy.map((s) => s.name))} are degraded; no failing dependency`);
     } else if (input.services.length > 0) {
       clauses.push(`All ${plural(input.services.length, 'service', 'services')} healthy`);
     } else {

@@ -135,7 +135,9 @@ function amplification(attempts: number, calls: number): number | null {
 /**
  * The dependency map at `atMs` over the preceding `windowSeconds`, from
  * rollups alone (live buckets or stored ones — one code path). Buckets
- * starting in [atMs − window, atMs] count; rates divide by the window.
+ * starting in (atMs − window, atMs] count — window ÷ 10 s buckets, the last
+ * one holding atMs (the one being filled when atMs is now); rates divide by
+ * the window.
  * Latency percentiles come from the merged canonical histograms of every
  * bucket and instance.
  */
@@ -144,7 +146,7 @@ export function buildTopology(rollups: RollupBatch, options: TopologyOptions): T
   const windowMs = windowSeconds * 1000;
   const from = atMs - windowMs;
   const mid = atMs - windowMs / 2;
-  const inWindow = (b: number) => b >= from && b <= atMs;
+  const inWindow = (b: number) => b > from && b <= atMs;
 
   // Edges.
   const edges = new Map<string, EdgeAgg>();
@@ -237,18 +239,7 @@ export function buildTopology(rollups: RollupBatch, options: TopologyOptions): T
       p99Ms: roundOrNull(percentile(e.counts, 0.99)),
       outcomes: roundOutcomes(e.outcomes),
       breaker: breakersByEdge.get(key) ?? null,
-      bulkhead: bh
-        ? {
-            name: bh.name,
-            active: bh.active,
-            limit: bh.limit,
-            queued: bh.queued,
-            queueLimit: bh.queueLimit,
-            rejectionsPerSec: round(bh.rejectionsPerSec, 3),
-            saturation: bh.saturation === null ? null : round(bh.saturation, 4),
-            saturatedShare: round(bh.saturatedShare, 4),
-          }
-        : null,
+      bulkhead: bh ? edgeBulkhead(bh) : null,
       retryAmplification: roundOrNull(amplification(e.attempts, e.calls)),
       retryStorm:
         ampNew !== null &&
@@ -262,11 +253,13 @@ export function buildTopology(rollups: RollupBatch, options: TopologyOptions): T
           : null,
     });
   }
-  // Breakers on edges without calls in the window still show (an open breaker on a quiet edge matters).
-  for (const [key, breaker] of breakersByEdge) {
+  // Breakers and bulkheads on edges without calls in the window still show: an open breaker or a full
+  // bulkhead on a quiet edge matters, and a service may report them without call metrics.
+  for (const key of new Set([...breakersByEdge.keys(), ...bulkheadByEdge.keys()])) {
     if (edges.has(key)) continue;
     const [source = '', target = ''] = key.split(SEP);
-    edgeOut.push(emptyEdge(source, target, breaker));
+    const bh = bulkheadByEdge.get(key);
+    edgeOut.push(emptyEdge(source, target, breakersByEdge.get(key) ?? null, bh ? edgeBulkhead(bh) : null));
   }
 
   // Service p99: the merged histogram of every call it received (never a max or mean of edge p99s).
@@ -284,7 +277,25 @@ export function buildTopology(rollups: RollupBatch, options: TopologyOptions): T
   return { at: atMs, windowSeconds, ...base, cascade: analyzeCascade(base) };
 }
 
-function emptyEdge(source: string, target: string, breaker: TopologyEdge['breaker']): TopologyEdge {
+function edgeBulkhead(bh: BulkheadRow): EdgeBulkhead {
+  return {
+    name: bh.name,
+    active: bh.active,
+    limit: bh.limit,
+    queued: bh.queued,
+    queueLimit: bh.queueLimit,
+    rejectionsPerSec: round(bh.rejectionsPerSec, 3),
+    saturation: bh.saturation === null ? null : round(bh.saturation, 4),
+    saturatedShare: round(bh.saturatedShare, 4),
+  };
+}
+
+function emptyEdge(
+  source: string,
+  target: string,
+  breaker: TopologyEdge['breaker'],
+  bulkhead: EdgeBulkhead | null,
+): TopologyEdge {
   return {
     source,
     target,
@@ -295,7 +306,7 @@ function emptyEdge(source: string, target: string, breaker: TopologyEdge['breake
     p99Ms: null,
     outcomes: emptyOutcomes(),
     breaker,
-    bulkhead: null,
+    bulkhead,
     retryAmplification: null,
     retryStorm: false,
     inflight: null,
