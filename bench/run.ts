@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <suite>[,<suite>…]] [--grep <regex>] [--quick] [--list]`
+ * `npm run bench [-- --only <suite>[,<suite>…]] [--grep <regex>] [--quick] [--flag <name>…] [--list]`
  *
  * Runs the registered suites in one process, prints each suite's tables and
  * target checks to stdout (progress goes to stderr), and writes everything to
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     grep: { type: 'string' },
     quick: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
+    flag: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -39,6 +40,7 @@ const selected = wanted ? suites.filter((suite) => wanted.includes(suite.name)) 
 const options: SuiteOptions = {
   quick: values.quick,
   grep: values.grep ? new RegExp(values.grep, 'i') : undefined,
+  flags: new Set(values.flag),
   log: (message) => process.stderr.write(`${message}\n`),
 };
 
@@ -52,7 +54,9 @@ const machine = {
 console.log(
   `Faultline bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), load ${machine.loadAverageAtStart
     .map((l) => l.toFixed(2))
-    .join(' ')}${options.quick ? ', QUICK run (smoke only, do not quote)' : ''}\n`,
+    .join(
+      ' ',
+    )}${options.quick ? ', QUICK run (smoke only, do not quote)' : ''}${options.flags.size ? `, flags: ${[...options.flags].join(' ')}` : ''}\n`,
 );
 
 const results = [];
@@ -72,7 +76,7 @@ const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.js
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt: new Date(started).toISOString(), quick: options.quick, machine, results }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt: new Date(started).toISOString(), quick: options.quick, flags: [...options.flags], machine, results }, null, 2)}\n`,
 );
 console.log(`results written to ${file} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 // Telemetry providers and peers' timers may hold the loop open; the run is over.

@@ -37,7 +37,20 @@ export interface Measurement {
   readonly summary: Summary;
 }
 
+/**
+ * A loop of calls that settle on the microtask queue never returns to the
+ * event loop, so timers due meanwhile (a metric reader's collection, a
+ * deadline scheduler's cleanup, opossum's bucket rotation) would wait for the
+ * end of the suite. Letting them run between samples keeps each library's
+ * periodic work periodic, outside the timed region; it is per second, not
+ * per call, so its share of a call's cost is negligible either way.
+ */
+function turnEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function timeSample(contestant: Contestant, calls: number): Promise<number> {
+  await turnEventLoop();
   await contestant.beforeSample?.();
   collectGarbage();
   const start = process.hrtime.bigint();
@@ -49,7 +62,11 @@ function roundUp(value: number, granularity: number): number {
   return Math.max(granularity, Math.ceil(value / granularity) * granularity);
 }
 
-/** Grow the call count until a sample is long enough to time, then scale it to `sampleMs`. */
+/**
+ * Grow the call count until a sample is long enough to time, then scale it to
+ * `sampleMs`. Cold code makes the first samples slow, so the estimate is
+ * refined by the warm-up repetitions (see `measureInterleaved`).
+ */
 async function calibrate(contestant: Contestant, sampleMs: number): Promise<number> {
   if (contestant.callsPerSample !== undefined) return contestant.callsPerSample;
   const granularity = contestant.granularity ?? 1;
@@ -57,9 +74,16 @@ async function calibrate(contestant: Contestant, sampleMs: number): Promise<numb
   let calls = roundUp(16, granularity);
   for (;;) {
     const elapsed = await timeSample(contestant, calls);
-    if (elapsed >= targetNs / 8 || calls >= 1e8) return roundUp((calls * targetNs) / Math.max(elapsed, 1), granularity);
+    if (elapsed >= targetNs / 8 || calls >= 1e8) return rescale(contestant, calls, elapsed, sampleMs);
     calls = roundUp(calls * 4, granularity);
   }
+}
+
+/** The call count that would have made a sample of `calls` calls taking `elapsed` ns last `sampleMs`. */
+function rescale(contestant: Contestant, calls: number, elapsed: number, sampleMs: number): number {
+  if (contestant.callsPerSample !== undefined) return contestant.callsPerSample;
+  const scaled = (calls * sampleMs * 1e6) / Math.max(elapsed, 1);
+  return roundUp(Math.min(scaled, calls * 16), contestant.granularity ?? 1);
 }
 
 /** Fisher–Yates with a small deterministic generator, so a run's order can be reproduced. */
@@ -89,6 +113,8 @@ export async function measureInterleaved(
       const n = calls.get(contestant)!;
       const elapsed = await timeSample(contestant, n);
       if (rep >= options.warmupRepetitions) samples.get(contestant)!.push(elapsed / n);
+      // Warm code runs faster than the calibration saw: re-aim while warming up.
+      else calls.set(contestant, rescale(contestant, n, elapsed, options.sampleMs));
     }
     options.log?.(`  repetition ${rep + 1}/${total}${rep < options.warmupRepetitions ? ' (warm-up)' : ''}`);
   }

@@ -46,3 +46,13 @@ export function concurrentLoop(label: string, call: Call, expect: Expect, inFlig
   };`;
   return compile(label, body, call);
 }
+
+/** A synchronous operation repeated `n` times (e.g. one telemetry SDK call), in its own compiled loop. */
+export function syncLoop(label: string, operation: () => unknown): Loop {
+  const tag = label.replace(/[^\w .,+()-]/g, '_');
+  const factory = new Function(
+    'operation',
+    `/* ${tag} */\nreturn async function sync(n) { for (let i = 0; i < n; i++) operation(); };`,
+  ) as (operation: () => unknown) => Loop;
+  return factory(operation);
+}

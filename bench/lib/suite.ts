@@ -10,6 +10,8 @@ export interface SuiteOptions {
   readonly quick: boolean;
   /** Only the sections whose title matches (from `--grep`); suites may ignore it. */
   readonly grep: RegExp | undefined;
+  /** Suite-specific switches from `--flag <name>` (repeatable), e.g. `--flag als`. */
+  readonly flags: ReadonlySet<string>;
   /** Progress messages, to stderr so that stdout stays the report. */
   readonly log: (message: string) => void;
 }

@@ -2,6 +2,8 @@ import type { Check, Table } from './suite.js';
 
 /** Left-align the first column, right-align the numbers. */
 export function renderTable(table: Table): string {
+  if (table.columns.length === 0)
+    return [`## ${table.title}`, ...(table.notes ?? []).map((n) => `  · ${n}`)].join('\n');
   const widths = table.columns.map((column, i) =>
     Math.max(column.length, ...table.rows.map((row) => (row[i] ?? '').length)),
   );

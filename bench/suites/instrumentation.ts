@@ -15,7 +15,7 @@ import { type Measurement, measureInterleaved, pairedDifference, pairedRatio } f
 import { formatBytes, formatNumber, formatRange, formatRatio } from '../lib/stats.js';
 import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
 import { CONFIG, type ContestantSpec } from './instrumentation/contestant.js';
-import { loadFaultline } from './instrumentation/faultline.js';
+import { faultlineContestants } from './instrumentation/faultline.js';
 import { bytesPerInstance, type Flatness, heapAcrossCalls, type PerInstance } from './instrumentation/memory.js';
 import { NAMES } from './instrumentation/names.js';
 import { measureSection, SECTIONS, type Section } from './instrumentation/paths.js';
@@ -29,6 +29,7 @@ import {
   opossumNoTimeout,
   opossumWithTimeout,
 } from './instrumentation/peers.js';
+import { sdkFloorContestants } from './instrumentation/sdkFloor.js';
 import { METRIC_EXPORT_INTERVAL_MS, startBenchTelemetry } from './instrumentation/telemetry.js';
 import {
   cockatielWindowCase,
@@ -44,7 +45,7 @@ type Results = Map<string, Map<string, Measurement>>;
 
 function measureOptions(options: SuiteOptions) {
   return options.quick
-    ? { repetitions: 5, warmupRepetitions: 1, sampleMs: 10, log: options.log }
+    ? { repetitions: 5, warmupRepetitions: 2, sampleMs: 10, log: options.log }
     : { repetitions: 9, warmupRepetitions: 2, sampleMs: 40, log: options.log };
 }
 
@@ -217,7 +218,7 @@ function memoryTables(perInstance: readonly PerInstance[], flat: readonly Flatne
       notes: ['heapUsed after full GC, with all instances reachable, minus before, divided by the count'],
     },
     {
-      title: 'heap across calls (100 in flight, after a 10 000-call warm-up)',
+      title: 'heap across calls (100 in flight, after a 10 000-call warm-up; readings after 2 s without calls)',
       columns: ['policy', 'calls', 'heap before', 'heap after', 'change'],
       rows: flat.map((f) => [
         f.what,
@@ -237,8 +238,9 @@ export const instrumentationSuite: Suite = {
   name: 'instrumentation',
   description: 'per-call cost and memory of Faultline policies vs opossum and cockatiel',
   async run(options) {
-    const telemetry = startBenchTelemetry();
-    const faultline = await loadFaultline(telemetry);
+    const asyncLocalStorage = options.flags.has('als');
+    const telemetry = startBenchTelemetry({ asyncLocalStorage });
+    const faultline = faultlineContestants(telemetry);
     const specs: ContestantSpec[] = [
       bare,
       opossumNoTimeout,
@@ -260,6 +262,27 @@ export const instrumentationSuite: Suite = {
       const measurements = await measureSection(target, specs, measureOptions(options));
       results.set(target.key, new Map(measurements.map((m) => [m.name, m])));
       tables.push(sectionTable(target, measurements));
+    }
+
+    let floor: Measurement[] = [];
+    if (selected('OpenTelemetry SDK floor')) {
+      options.log('· OpenTelemetry SDK floor');
+      floor = await measureInterleaved(sdkFloorContestants(telemetry), measureOptions(options));
+      telemetry.sampleSpans(false);
+      telemetry.spans.reset();
+      tables.push({
+        title: 'OpenTelemetry SDK floor — per operation, no policy around it',
+        columns: ['operation', 'ns/op', 'IQR', 'min–max'],
+        rows: floor.map((m) => [
+          m.name,
+          formatNumber(m.summary.median),
+          formatRange(m.summary.p25, m.summary.p75),
+          formatRange(m.summary.min, m.summary.max),
+        ]),
+        notes: [
+          'what any library pays per call to report one duration and one span through the SDK: the floor under the "metrics" rows',
+        ],
+      });
     }
 
     let windows: WindowRow[] = [];
@@ -291,6 +314,8 @@ export const instrumentationSuite: Suite = {
         ...faultline.perInstance.map((p) => bytesPerInstance(p.what, count, p.create)),
       ];
       const calls = options.quick ? 200_000 : 1_000_000;
+      // Longer than the timeouts (the deadline timer's horizon) and the metric interval.
+      const quietMs = CONFIG.timeoutMs + METRIC_EXPORT_INTERVAL_MS;
       const opossum = new CircuitBreaker(work, { timeout: false });
       const cockatiel = wrap(
         cockatielBulkhead(CONFIG.roomyBulkhead.maxConcurrent, CONFIG.roomyBulkhead.maxQueue),
@@ -300,13 +325,11 @@ export const instrumentationSuite: Suite = {
         }),
       );
       flat = [
-        await heapAcrossCalls('opossum (timeout: false, defaults)', () => opossum.fire(), calls),
-        await heapAcrossCalls('cockatiel bulkhead+breaker', () => cockatiel.execute(work), calls),
+        await heapAcrossCalls('opossum (timeout: false, defaults)', () => opossum.fire(), calls, quietMs),
+        await heapAcrossCalls('cockatiel bulkhead+breaker', () => cockatiel.execute(work), calls, quietMs),
       ];
       opossum.shutdown();
-      if (faultline.fullPolicyCall) {
-        flat.push(await heapAcrossCalls(NAMES.faultlineFull, faultline.fullPolicyCall, calls));
-      }
+      flat.push(await heapAcrossCalls(NAMES.faultlineFull, faultline.fullPolicyCall, calls, quietMs));
       tables.push(...memoryTables(perInstance, flat));
     }
 
@@ -314,11 +337,10 @@ export const instrumentationSuite: Suite = {
     const notes = [
       `breakers: count window of ${CONFIG.windowSize} calls, failure-rate threshold ${CONFIG.failureRateThreshold * 100} %, open for ${CONFIG.openDurationMs / 1000} s once tripped; timeouts ${CONFIG.timeoutMs} ms (never reached)`,
       `bulkheads on the closed paths: ${CONFIG.roomyBulkhead.maxConcurrent} permits + queue ${CONFIG.roomyBulkhead.maxQueue} (never saturated)`,
-      `OpenTelemetry SDK registered globally for the whole run (AsyncLocalStorage context manager, MeterProvider with a reader collecting every ${METRIC_EXPORT_INTERVAL_MS} ms): peers and bare pay for the context manager's promise hooks too`,
+      `OpenTelemetry SDK registered globally for the whole run: MeterProvider with a reader collecting every ${METRIC_EXPORT_INTERVAL_MS} ms, TracerProvider (AlwaysOff / AlwaysOn into an in-memory exporter), ${asyncLocalStorage ? 'AsyncLocalStorage context manager (--flag als: every row, bare included, pays its promise hooks)' : 'no context manager (add --flag als for AsyncLocalStorage)'}`,
       `metric pipeline saw ${seen.exports} exports, ${seen.points} data points, ${seen.names.length} metric names${seen.names.length ? ` (${seen.names.join(', ')})` : ''}`,
     ];
-    if (faultline.unavailable) notes.push(`Faultline contestants not measured: ${faultline.unavailable}`);
-    tables.push({ title: 'configuration', columns: ['—'], rows: [], notes });
+    tables.push({ title: 'configuration', columns: [], rows: [], notes });
 
     const checks: Check[] = [
       ...(results.size > 0 ? [...overheadChecks(results), ...fastFailChecks(results), ...timeoutChecks(results)] : []),
@@ -339,10 +361,10 @@ export const instrumentationSuite: Suite = {
       checks,
       data: {
         sections: Object.fromEntries([...results].map(([key, byName]) => [key, [...byName.values()].map(serialise)])),
+        sdkFloor: floor.map(serialise),
         windows: windows.map((w) => ({ library: w.library, small: serialise(w.small), large: serialise(w.large) })),
         memory: { perInstance, flat },
         telemetry: seen,
-        faultlineUnavailable: faultline.unavailable ?? null,
       },
     };
   },

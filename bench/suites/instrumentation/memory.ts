@@ -42,19 +42,37 @@ export interface Flatness {
   readonly delta: number;
 }
 
-/** Heap before and after `calls` calls through `call` (after a warm-up of 10 000, outside the reading). */
-export async function heapAcrossCalls(what: string, call: () => Promise<unknown>, calls: number): Promise<Flatness> {
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Heap before and after `calls` calls (100 in flight), each reading taken
+ * after `quietMs` without calls, so that periodic clean-up (timeouts' deadline
+ * timer, bucket rotation) has run: what remains is what grows with the number
+ * of calls. The event loop turns after every batch, as it does in a server
+ * whose calls arrive through I/O.
+ */
+export async function heapAcrossCalls(
+  what: string,
+  call: () => Promise<unknown>,
+  calls: number,
+  quietMs: number,
+): Promise<Flatness> {
   const inFlight = 100;
   const batch: Promise<unknown>[] = new Array(inFlight);
   const run = async (n: number) => {
     for (let done = 0; done < n; done += inFlight) {
       for (let j = 0; j < inFlight; j++) batch[j] = call();
       await Promise.all(batch);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   await run(10_000);
+  await sleep(quietMs);
   const heapBefore = settledHeapUsed();
   await run(calls);
+  await sleep(quietMs);
   const heapAfter = settledHeapUsed();
   return { what, calls, heapBefore, heapAfter, delta: heapAfter - heapBefore };
 }

@@ -10,7 +10,7 @@ export const NAMES = {
   cockatielTimeoutDefault: 'cockatiel timeout (abortOnReturn: true, default)',
   faultlineBreaker: 'faultline breaker',
   faultlineTimeout: 'faultline timeout',
-  faultlineBulkhead: 'faultline bulkhead',
+  faultlineNoTelemetry: 'faultline bulkhead+breaker+timeout · no telemetry',
   faultlineFull: 'faultline bulkhead+breaker+timeout · metrics · spans unsampled',
   faultlineFullSampled: 'faultline bulkhead+breaker+timeout · metrics · spans sampled',
 } as const;
