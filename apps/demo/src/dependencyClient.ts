@@ -1,0 +1,147 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  compose,
+  type FetchFunction,
+  instrumentFetch,
+  type Policy,
+  retry,
+  TimeoutError,
+  timeout,
+} from '@faultline/instrumentation';
+import { context, propagation } from '@opentelemetry/api';
+import type { Mode } from './config.js';
+import type { ServiceName } from './topology.js';
+
+/**
+ * How a service calls one dependency, in both modes. Both clients are built
+ * at start so switching mode is a variable flip; their breakers and
+ * bulkheads keep their state across switches.
+ *
+ * unprotected — the incident: a 30 s timeout (scaled by the time
+ *   compression) and 5 retries with exponential backoff, no breaker, no
+ *   bulkhead, no retry budget.
+ * protected — a retry budget, a breaker that opens on failures and slow
+ *   calls, a bulkhead capping concurrent calls, and a short timeout.
+ */
+export interface CallResult {
+  status: number;
+  body: unknown;
+}
+
+export interface DependencyClient {
+  call(method: string, path: string, body?: unknown): Promise<CallResult>;
+}
+
+/** Protected-mode limits of one edge; story-independent (real milliseconds). */
+export interface ProtectedLimits {
+  timeoutMs: number;
+  maxConcurrent: number;
+  maxQueue: number;
+  maxAttempts: number;
+  slowCallMs: number;
+}
+
+const DEFAULT_LIMITS: ProtectedLimits = {
+  timeoutMs: 500,
+  maxConcurrent: 60,
+  maxQueue: 30,
+  maxAttempts: 3,
+  slowCallMs: 300,
+};
+
+/** Stricter on the edges of the incident: payment is slow before it fails. */
+const EDGE_LIMITS: Partial<Record<ServiceName, Partial<ProtectedLimits>>> = {
+  'payment-service': { timeoutMs: 600, maxConcurrent: 40, maxQueue: 20, maxAttempts: 2, slowCallMs: 400 },
+  'order-service': { timeoutMs: 1500, maxConcurrent: 150, maxQueue: 50, maxAttempts: 1, slowCallMs: 1000 },
+};
+
+/** 30 s, the incident's timeout, in real ms. */
+export function incidentTimeoutMs(timeScale: number): number {
+  return 30_000 / timeScale;
+}
+
+export function protectedPolicy(dependency: ServiceName, limits: ProtectedLimits): Policy {
+  return compose(
+    retry({ maxAttempts: limits.maxAttempts, backoff: { initialMs: 20, maxMs: 200 }, budget: { ratio: 0.1 } }),
+    circuitBreaker({
+      name: dependency.replace(/-service$/, ''),
+      dependency,
+      window: { kind: 'time', seconds: 5, buckets: 10 },
+      minimumCalls: 10,
+      failureRateThreshold: 0.5,
+      slowCallDurationMs: limits.slowCallMs,
+      slowCallRateThreshold: 0.5,
+      openDurationMs: 3000,
+      halfOpenMaxCalls: 3,
+    }),
+    bulkhead({
+      name: `${dependency.replace(/-service$/, '')}-calls`,
+      dependency,
+      maxConcurrent: limits.maxConcurrent,
+      maxQueue: limits.maxQueue,
+      queueTimeoutMs: 100,
+    }),
+    timeout({ ms: limits.timeoutMs }),
+  );
+}
+
+export function unprotectedPolicy(timeScale: number): Policy {
+  return compose(
+    retry({
+      maxAttempts: 6,
+      backoff: { initialMs: 1000 / timeScale, multiplier: 2, maxMs: incidentTimeoutMs(timeScale), jitter: 'none' },
+    }),
+    timeout({ ms: incidentTimeoutMs(timeScale) }),
+  );
+}
+
+/** fetch that carries the current trace context and baggage (the saga id) to the callee. */
+const propagatingFetch: FetchFunction = (input, init) => {
+  const headers: Record<string, string> = { ...(init?.headers as Record<string, string> | undefined) };
+  propagation.inject(context.active(), headers);
+  return fetch(input, { ...init, headers });
+};
+
+export function dependencyClient(
+  dependency: ServiceName,
+  baseUrl: string,
+  timeScale: number,
+  mode: () => Mode,
+): DependencyClient {
+  const limits = { ...DEFAULT_LIMITS, ...EDGE_LIMITS[dependency] };
+  const fetchers: Record<Mode, FetchFunction> = {
+    protected: instrumentFetch({ dependency, policy: protectedPolicy(dependency, limits), fetch: propagatingFetch }),
+    unprotected: instrumentFetch({ dependency, policy: unprotectedPolicy(timeScale), fetch: propagatingFetch }),
+  };
+  return {
+    async call(method, path, body) {
+      const response = await fetchers[mode()](`${baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body: parsed };
+    },
+  };
+}
+
+/** The HTTP status a service answers with when a dependency call threw. */
+export function statusForError(error: unknown): number {
+  if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError) return 503;
+  if (error instanceof TimeoutError) return 504;
+  return 502;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
