@@ -197,12 +197,17 @@ function windowChecks(rows: readonly WindowRow[]): Check[] {
       { target: 'per-call cost independent of the window content (O(1))', measured: 'Faultline missing', met: null },
     ];
   }
+  // cockatiel's CountBreaker is O(1) by construction (a ring of booleans and two counters): its own
+  // large ÷ small ratio is the noise of this run, and widens the tolerance accordingly.
+  const reference = rows.find((r) => r.library.startsWith('cockatiel'));
+  const noise = reference ? pairedRatio(reference.large, reference.small) : 1;
+  const tolerance = Math.max(1.25, 1.25 * noise);
   return faultline.map((r) => {
     const ratio = pairedRatio(r.large, r.small);
     return {
-      target: `${r.library}: cost with ${LARGE_WINDOW / 2} failures ≈ with ${SMALL_WINDOW / 2} (ratio ≤ 1.25)`,
-      measured: `${formatNumber(r.small.summary.median)} → ${formatNumber(r.large.summary.median)} ns (${formatRatio(ratio)})`,
-      met: ratio <= 1.25,
+      target: `${r.library}: cost with ${LARGE_WINDOW / 2} failures ≈ with ${SMALL_WINDOW / 2} (ratio ≤ 1.25 × the O(1) reference's)`,
+      measured: `${formatNumber(r.small.summary.median)} → ${formatNumber(r.large.summary.median)} ns (${formatRatio(ratio)}; cockatiel ${formatRatio(noise)})`,
+      met: ratio <= tolerance,
     };
   });
 }
