@@ -7,7 +7,7 @@ import {
   formatValue,
   sortAlerts,
 } from '../apps/dashboard/components/alerts/alertFormat';
-import type { AlertView } from '../apps/dashboard/components/alerts/alertModel';
+import { type AlertView, normalizeNotification } from '../apps/dashboard/components/alerts/alertModel';
 import {
   controlForField,
   emptyRuleForm,
@@ -22,6 +22,7 @@ import {
   silenceInputFromForm,
 } from '../apps/dashboard/components/alerts/silenceForm';
 import { toastText } from '../apps/dashboard/components/alerts/toastText';
+import { groupAlerts } from '../apps/dashboard/server/alerts/grouping';
 import { validateRule } from '../apps/dashboard/server/alerts/ruleSchema';
 
 /**
@@ -257,5 +258,38 @@ describe('alert display', () => {
     expect(t.title).toBe('Firing: breaker, errors');
     expect(t.severity).toBe('critical');
     expect(t.body).toBe('payment-service is the root cause; affected: order-service, user-service. (2 alerts)');
+  });
+
+  it('reads the engine notification as published on the alerts room, and its flattened form', () => {
+    const alerts = [
+      view({
+        ruleName: 'breaker',
+        labels: { alertname: 'breaker', service: 'order-service', dependency: 'payment-service' },
+      }),
+    ];
+    const [group] = groupAlerts(alerts, {
+      rootCauses: ['payment-service'],
+      blastRadius: ['order-service'],
+      sentence: '',
+    });
+    const published = { group, status: 'firing', webhooks: [], ui: true };
+    const n = normalizeNotification(JSON.parse(JSON.stringify(published)));
+    expect(n).toMatchObject({
+      status: 'firing',
+      groupKey: '{}:{root_cause="payment-service"}',
+      rootCause: 'payment-service',
+      affectedServices: ['order-service'],
+    });
+    expect(n?.alerts?.[0]?.annotations.root_cause).toBe('payment-service');
+    expect(
+      normalizeNotification({
+        status: 'resolved',
+        groupKey: 'k',
+        rootCause: null,
+        alerts: [{ labels: {}, ruleName: 'x' }],
+      }),
+    ).toMatchObject({ status: 'resolved', groupKey: 'k', rootCause: null, alerts: [{ annotations: {} }] });
+    expect(normalizeNotification({ status: 'weird' })).toBeNull();
+    expect(normalizeNotification('x')).toBeNull();
   });
 });

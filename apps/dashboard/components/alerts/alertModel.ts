@@ -41,16 +41,38 @@ export interface RulePreview {
   wouldAlert: AlertView[] | Omit<AlertView, 'silencedBy' | 'group' | 'rootCause' | 'source'>[];
 }
 
-/**
- * socket.io event `alerts` (room `alerts`): one notification as the engine
- * handed it to the UI channel. Fields beyond `status` are read defensively.
- */
+type NotifiedAlert = Pick<AlertView, 'ruleName' | 'labels' | 'annotations' | 'state'> & Partial<AlertView>;
+
+/** A notification on the UI channel, as the toasts read it. */
 export interface AlertNotificationEvent {
   status: 'firing' | 'resolved';
   groupKey?: string;
   rootCause?: string | null;
   affectedServices?: string[];
-  alerts?: Array<Pick<AlertView, 'ruleName' | 'labels' | 'annotations' | 'state'> & Partial<AlertView>>;
+  alerts?: NotifiedAlert[];
+}
+
+/**
+ * socket.io event `alerts` (room `alerts`) carries the engine's notification:
+ * `{ status, group: { key, rootCause, affectedServices, alerts }, … }`, or the
+ * same flattened (`{ status, groupKey, rootCause, alerts }`). Both are read;
+ * anything else yields null.
+ */
+export function normalizeNotification(raw: unknown): AlertNotificationEvent | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  if (r.status !== 'firing' && r.status !== 'resolved') return null;
+  const g = (typeof r.group === 'object' && r.group !== null ? r.group : r) as Record<string, unknown>;
+  const alerts = Array.isArray(g.alerts)
+    ? (g.alerts as NotifiedAlert[]).filter((a) => a && typeof a.labels === 'object')
+    : [];
+  return {
+    status: r.status,
+    groupKey: typeof g.key === 'string' ? g.key : typeof r.groupKey === 'string' ? r.groupKey : undefined,
+    rootCause: typeof g.rootCause === 'string' ? g.rootCause : null,
+    affectedServices: Array.isArray(g.affectedServices) ? (g.affectedServices as string[]) : undefined,
+    alerts: alerts.map((a) => ({ ...a, annotations: a.annotations ?? {} })),
+  };
 }
 
 type Exhaustive<T extends string, L extends readonly T[]> = [T] extends [L[number]] ? L : never;

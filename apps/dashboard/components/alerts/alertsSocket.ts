@@ -2,7 +2,7 @@
 
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_EVENTS } from '../../lib/apiTypes';
-import type { AlertNotificationEvent } from './alertModel';
+import { type AlertNotificationEvent, normalizeNotification } from './alertModel';
 
 /**
  * One socket.io connection per tab for every alerts component (the header
@@ -36,7 +36,9 @@ function ensureSocket(): Socket {
   s.on('disconnect', () => {
     for (const l of listeners) l.onConnection?.(false);
   });
-  s.on(ALERTS_EVENT, (n: AlertNotificationEvent) => {
+  s.on(ALERTS_EVENT, (raw: unknown) => {
+    const n = normalizeNotification(raw);
+    if (!n) return;
     for (const l of listeners) l.onNotification?.(n);
   });
   s.on(LIVE_EVENTS.BREAKER_TRANSITION, () => {

@@ -1,0 +1,77 @@
+import { circuitBreaker, instrument } from '@faultline/instrumentation';
+import { startTelemetry } from '@faultline/instrumentation/setup';
+
+/**
+ * An instrumented "order-service" whose "payment-service" client sits behind
+ * a breaker that recovers quickly (short openDurationMs, one half-open
+ * probe), exporting through the real OTel SDK, so a test can drive the
+ * breaker open and closed again within seconds: alert fires, then resolves.
+ */
+export interface RecoveringServiceOptions {
+  openDurationMs?: number;
+  protocol?: 'json' | 'protobuf';
+}
+
+export async function startRecoveringOrderService(endpoint: string, options: RecoveringServiceOptions = {}) {
+  const telemetry = startTelemetry({
+    serviceName: 'order-service',
+    endpoint,
+    protocol: options.protocol ?? 'json',
+    metricIntervalMs: 300,
+  });
+  let failing = false;
+  const payment = {
+    async charge(amount: number): Promise<number> {
+      await new Promise((r) => setTimeout(r, 2));
+      if (failing) throw new Error('payment-service unavailable');
+      return amount;
+    },
+  };
+  const breaker = circuitBreaker({
+    name: 'payments',
+    dependency: 'payment-service',
+    window: { kind: 'count', size: 10 },
+    failureRateThreshold: 0.5,
+    minimumCalls: 5,
+    openDurationMs: options.openDurationMs ?? 1500,
+    halfOpenMaxCalls: 1,
+  });
+  const client = instrument(payment, { dependency: 'payment-service', policy: breaker });
+
+  /** Fire `n` calls one after another, swallowing errors; returns how many succeeded. */
+  const calls = async (n: number): Promise<number> => {
+    let ok = 0;
+    for (let i = 0; i < n; i++) {
+      try {
+        await client.charge(i);
+        ok++;
+      } catch {
+        // failures and short-circuits are the point
+      }
+    }
+    return ok;
+  };
+
+  return {
+    breaker,
+    calls,
+    /** Make the dependency fail until the breaker opens. */
+    async open(): Promise<void> {
+      failing = true;
+      for (let i = 0; i < 50 && breaker.state !== 'open'; i++) await calls(1);
+      if (breaker.state !== 'open') throw new Error(`breaker did not open (state ${breaker.state})`);
+    },
+    /** Heal the dependency and probe until the breaker closes again (after openDurationMs). */
+    async recover(timeoutMs = 15_000): Promise<void> {
+      failing = false;
+      const deadline = Date.now() + timeoutMs;
+      const closed = () => breaker.state === 'closed';
+      while (!closed()) {
+        if (Date.now() > deadline) throw new Error(`breaker did not close (state ${breaker.state})`);
+        await calls(1);
+        if (!closed()) await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    shutdown: () => telemetry.shutdown(),
+  };
+}
