@@ -30,7 +30,7 @@ export async function startOrderService(endpoint: string, protocol: 'json' | 'pr
     openDurationMs: 60_000,
     halfOpenMaxCalls: 1,
   });
-  const pool = bulkhead({ name: 'payment-pool', dependency: 'payment-service', maxConcurrent: 4, maxQueue: 8 });
+  const pool = bulkhead({ name: 'payment-pool', dependency: 'payment-service', maxConcurrent: 4, maxQueue: 32 });
   const client = instrument(payment, { dependency: 'payment-service', policy: compose(pool, breaker) });
   return {
     breaker,

@@ -16,8 +16,7 @@ export async function runPipelineScenario(dashboard: RunningDashboard, protocol:
   try {
     expect(await svc.burst(20)).toBe(20);
 
-    const edgeOf = (t: Topology) =>
-      t.edges.find((e) => e.source === 'order-service' && e.target === 'payment-service');
+    const edgeOf = (t: Topology) => t.edges.find((e) => e.source === 'order-service' && e.target === 'payment-service');
     const healthy = await waitFor(
       async () => {
         const t = await getJson<Topology>(`${dashboard.url}/api/topology`);
@@ -39,13 +38,20 @@ export async function runPipelineScenario(dashboard: RunningDashboard, protocol:
       },
       { what: 'the payment-pool bulkhead' },
     );
-    expect(bulkheads).toMatchObject({ service: 'order-service', dependency: 'payment-service', limit: 4, queueLimit: 8 });
+    expect(bulkheads).toMatchObject({
+      service: 'order-service',
+      dependency: 'payment-service',
+      limit: 4,
+      queueLimit: 32,
+    });
 
     // Live: subscribe, then make the dependency fail until the breaker opens.
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    if (!socket.connected) {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+    }
     const opened = new Promise<BreakerTransitionEvent>((resolve) => {
       socket.on('breaker:transition', (t: BreakerTransitionEvent) => {
         if (t.name === 'payments' && t.to === 'open') resolve(t);

@@ -1,15 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { AlertService } from './alerts/alertService';
 import type { DashboardConfig } from './config/config';
 import { apiRoutes } from './http/apiRoutes';
 import { sendJson } from './http/router';
 import { createOtlpHandler } from './ingest/otlpHandler';
 import type { MetricBatch, TraceBatch } from './ingest/telemetry';
 import { LiveFeed } from './live/liveFeed';
-import { LiveModel } from './model/liveModel';
 import { bulkheadsView } from './model/bulkheadsView';
+import { LiveModel } from './model/liveModel';
 import { buildTopology } from './model/topology';
 import { RollupSource } from './query/rollupSource';
-import type { HistoryStore } from './store/historyStore';
 import { openStore } from './store/openStore';
 
 export interface DashboardOptions {
@@ -33,7 +34,8 @@ const LIVE_WINDOW_SECONDS = 60;
 const PERSIST_INTERVAL_MS = 1000;
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** Store queue depth above which ingest answers 503 + Retry-After instead of buffering without bound. */
-const MAX_PENDING_ROWS = 200_000;
+const MAX_PENDING_ROWS = 150_000;
+const ALERT_TICK_MS = 5000;
 
 /**
  * Compose the dashboard process: OTLP ingest → live model → store, the JSON
@@ -42,7 +44,7 @@ const MAX_PENDING_ROWS = 200_000;
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
   const { config } = opts;
   const clock = opts.clock ?? Date.now;
-  const store: HistoryStore & { pendingCount?: number } = await openStore({ databaseUrl: config.databaseUrl });
+  const store = await openStore({ databaseUrl: config.databaseUrl });
   const model = new LiveModel({ clock, retentionInMemoryMs: MEMORY_HORIZON_MS });
 
   const now = clock();
@@ -50,7 +52,6 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   const rollups = new RollupSource(model, store, MEMORY_HORIZON_MS, clock);
 
-  let version = 0;
   const topologyNow = () =>
     buildTopology(model.rollups(clock() - LIVE_WINDOW_SECONDS * 1000, clock() + 1), {
       atMs: clock(),
@@ -65,12 +66,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     ingestToken: config.ingestToken ?? undefined,
     allowNonLoopbackWithoutToken: config.allowRemoteIngest,
     accept: (signal, batch) => {
-      if ((store.pendingCount ?? 0) > MAX_PENDING_ROWS) {
+      if (store.pendingCount > MAX_PENDING_ROWS) {
         return { ok: false, status: 503, retryAfterSeconds: 2 };
       }
       if (signal === 'traces') model.ingestSpans(batch as TraceBatch);
       else model.ingestMetrics(batch as MetricBatch);
-      version++;
       return { ok: true };
     },
   });
@@ -87,16 +87,16 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     };
   }
 
-  const router = apiRoutes({ config, model, store, rollups, clock, pendingRows: () => store.pendingCount ?? 0 });
+  const router = apiRoutes({ config, model, store, rollups, clock, pendingRows: () => store.pendingCount });
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === '/v1/traces' || path === '/v1/metrics') {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname === '/v1/traces' || pathname === '/v1/metrics') {
       otlp(req, res);
       return;
     }
-    if (path.startsWith('/api/')) {
-      if (!router.handle(req, res)) sendJson(res, 404, { error: `no API route ${path}` });
+    if (pathname.startsWith('/api/')) {
+      if (!router.handle(req, res)) sendJson(res, 404, { error: `no API route ${pathname}` });
       return;
     }
     if (nextHandler) {
@@ -110,11 +110,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   });
   server.keepAliveTimeout = 65_000;
 
-  const live = new LiveFeed(server, { version: () => version, topologyNow, bulkheadsNow });
-  model.onBreakerTransition((t) => {
-    version++;
-    live.breakerTransition(t);
-  });
+  const live = new LiveFeed(server, { version: () => model.version(), topologyNow, bulkheadsNow });
   live.start();
 
   const persist = setInterval(() => {
@@ -126,7 +122,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }, PERSIST_INTERVAL_MS);
   persist.unref();
   const prune = setInterval(() => {
-    store.prune(clock() - config.retentionHours * 3600_000).catch((err) => console.error('[faultline] prune failed', err));
+    store
+      .prune(clock() - config.retentionHours * 3600_000)
+      .catch((err) => console.error('[faultline] prune failed', err));
   }, PRUNE_INTERVAL_MS);
   prune.unref();
 
@@ -137,6 +135,26 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  // Alerts start once the URL is known (generatorURL links point at it).
+  const alerts = new AlertService({
+    prisma: store.client,
+    snapshot: () => ({ topology: topologyNow(), bulkheads: bulkheadsNow() }),
+    publish: (n) => live.publish('alerts', 'alerts', n),
+    externalUrl: config.publicUrl ?? url,
+    adminToken: config.adminToken,
+    rulesFile: path.resolve(config.alertsFile),
+    tickMs: ALERT_TICK_MS,
+    clock,
+  });
+  await alerts.start();
+  alerts.mount(router);
+
+  model.onBreakerTransition((t) => {
+    live.breakerTransition(t);
+    // Alerts on breakers fire on the transition, not on the next tick.
+    setImmediate(() => alerts.evaluate());
+  });
 
   let closing: Promise<void> | null = null;
   return {
@@ -150,6 +168,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await live.close();
+        await alerts.close();
         store.enqueue(model.drainDirty());
         await store.flush();
         await store.close();

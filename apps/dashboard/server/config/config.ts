@@ -17,6 +17,10 @@ export interface DashboardConfig {
   adminToken: string | null;
   /** Link template for traces: {service}, {peer}, {traceId} are substituted. */
   traceUrlTemplate: string;
+  /** Rules kept in version control (YAML); a missing file means none. */
+  alertsFile: string;
+  /** Base URL people reach the dashboard at, for links in notifications. */
+  publicUrl: string | null;
   /** Where the dashboard app (Next.js) lives; UI is served from here. */
   appDir: string;
 }
@@ -38,9 +42,15 @@ const envSchema = z.object({
     .default(16 * MiB),
   FAULTLINE_INGEST_TOKEN: z.string().min(1).optional(),
   FAULTLINE_ALLOW_REMOTE_INGEST: z.enum(['true', 'false', '1', '0']).optional(),
-  FAULTLINE_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  FAULTLINE_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
   FAULTLINE_ADMIN_TOKEN: z.string().min(1).optional(),
   FAULTLINE_TRACE_URL_TEMPLATE: z.string().default('http://127.0.0.1:16686/trace/{traceId}'),
+  FAULTLINE_ALERTS_FILE: z.string().min(1).default('faultline.alerts.yaml'),
+  FAULTLINE_PUBLIC_URL: z.url().optional(),
 });
 
 export class ConfigError extends Error {
@@ -65,6 +75,8 @@ export function readConfig(env: NodeJS.ProcessEnv, appDir: string): DashboardCon
     retentionHours: e.FAULTLINE_RETENTION_HOURS,
     adminToken: e.FAULTLINE_ADMIN_TOKEN ?? null,
     traceUrlTemplate: e.FAULTLINE_TRACE_URL_TEMPLATE,
+    alertsFile: e.FAULTLINE_ALERTS_FILE,
+    publicUrl: e.FAULTLINE_PUBLIC_URL ?? null,
     appDir: path.resolve(appDir),
   };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { DashboardConfig } from '../config/config';
-import type { LiveModel } from '../model/liveModel';
 import { bulkheadsView } from '../model/bulkheadsView';
-import { ROLLUP_MS, type BreakerTransition } from '../model/rollups';
+import type { LiveModel } from '../model/liveModel';
+import { type BreakerTransition, ROLLUP_MS } from '../model/rollups';
 import { buildTopology } from '../model/topology';
 import { bulkheadHistory, edgeHistory } from '../query/history';
 import type { RollupSource } from '../query/rollupSource';
@@ -112,15 +112,18 @@ export function apiRoutes(deps: ApiDeps): Router {
   return router;
 }
 
-/** Store rows and not-yet-flushed in-memory rows overlap; keep one of each. */
+/**
+ * Store rows and not-yet-flushed in-memory rows overlap, and the model may
+ * have refined a transition's time (span event precision) after it was
+ * stored: one transition per breaker instance, direction and second.
+ */
 function mergeTransitions(a: BreakerTransition[], b: BreakerTransition[]): BreakerTransition[] {
-  const seen = new Set<string>();
   const out: BreakerTransition[] = [];
-  for (const t of [...a, ...b]) {
-    const key = `${t.service}|${t.atMs}|${t.from}|${t.to}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(t);
+  for (const t of [...a, ...b].sort((x, y) => x.atMs - y.atMs)) {
+    const dup = out.some(
+      (o) => o.service === t.service && o.from === t.from && o.to === t.to && Math.abs(o.atMs - t.atMs) < 1000,
+    );
+    if (!dup) out.push(t);
   }
-  return out.sort((x, y) => x.atMs - y.atMs);
+  return out;
 }

@@ -5,8 +5,13 @@ export interface RouteRequest {
   method: string;
   url: URL;
   params: Record<string, string>;
+  /** Parsed JSON body for POST/PUT/PATCH (undefined when empty). */
+  body: unknown;
   raw: IncomingMessage;
 }
+
+/** JSON API bodies are small (rules, silences); anything larger is a mistake or an attack. */
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 export type RouteResult = { status: number; body: unknown; headers?: Record<string, string> };
 export type RouteHandler = (req: RouteRequest) => Promise<RouteResult> | RouteResult;
@@ -64,7 +69,7 @@ export class Router {
       route.keys.forEach((k, i) => {
         params[k] = decodeURIComponent(m[i + 1] ?? '');
       });
-      void this.run(route.handler, { method: req.method, url, params, raw: req }, res);
+      void this.run(route.handler, { method: req.method, url, params, body: undefined, raw: req }, res);
       return true;
     }
     if (pathMatched) {
@@ -76,6 +81,7 @@ export class Router {
 
   private async run(handler: RouteHandler, req: RouteRequest, res: ServerResponse): Promise<void> {
     try {
+      if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') req.body = await readJson(req.raw);
       const result = await handler(req);
       sendJson(res, result.status, result.body, result.headers);
     } catch (err) {
@@ -89,9 +95,30 @@ export class Router {
   }
 }
 
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_JSON_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, `request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
+  if (status === 204) {
+    res.writeHead(204, { 'cache-control': 'no-store', ...headers });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body ?? null);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server as SocketServer, type Socket } from 'socket.io';
+import { type Socket, Server as SocketServer } from 'socket.io';
 import { LIVE_EVENTS } from '../../lib/apiTypes';
 
 /** Topics a browser may subscribe to; anything else is ignored. */

@@ -81,6 +81,11 @@ export class PrismaHistoryStore implements HistoryStore {
     return new PrismaHistoryStore(prisma, options);
   }
 
+  /** The one PrismaClient of the process, shared with the other repositories (sagas, alerts). */
+  get client(): PrismaClient {
+    return this.prisma;
+  }
+
   /** Rows queued and not yet written (after merging by key). */
   get pendingCount(): number {
     return this.pending.size;

@@ -1,0 +1,125 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Router } from '../http/router';
+import { AlertEngine, type AlertNotification } from './alertEngine';
+import { type AlertRouteHandler, createAlertRoutes } from './alertRoutes';
+import type { AlertSnapshot } from './alertTypes';
+import { PrismaInstanceRepository, PrismaRuleRepository, PrismaSilenceRepository } from './prismaAlertRepository';
+import { type RuleFileWatcher, watchRuleFile } from './ruleFile';
+import { WebhookSender } from './webhookSender';
+import { policyFromEnv } from './webhookUrlPolicy';
+
+export interface AlertServiceOptions {
+  prisma: PrismaClient;
+  /** The live model at this instant (topology, bulkheads, sagas). */
+  snapshot: () => AlertSnapshot;
+  /** UI channel: push a notification to browsers. */
+  publish: (notification: AlertNotification) => void;
+  externalUrl: string;
+  adminToken: string | null;
+  /** faultline.alerts.yaml; a missing file means no file rules. */
+  rulesFile: string;
+  tickMs: number;
+  clock: () => number;
+}
+
+/**
+ * Alerting as one unit the server starts and stops: Prisma-backed rules,
+ * instances and silences, the engine ticking on a fixed interval (and at once
+ * on breaker transitions), webhooks queued off the evaluation path, and the
+ * rule file watched so rules can live in version control.
+ */
+export class AlertService {
+  readonly engine: AlertEngine;
+  private readonly sender: WebhookSender;
+  private readonly rules: PrismaRuleRepository;
+  private readonly instances: PrismaInstanceRepository;
+  private readonly silences: PrismaSilenceRepository;
+  private watcher: RuleFileWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    const policy = policyFromEnv();
+    this.rules = new PrismaRuleRepository(options.prisma, { now: options.clock });
+    this.instances = new PrismaInstanceRepository(options.prisma);
+    this.silences = new PrismaSilenceRepository(options.prisma);
+    this.sender = new WebhookSender({ policy });
+    this.engine = new AlertEngine({
+      rules: this.rules,
+      instances: this.instances,
+      silences: this.silences,
+      externalUrl: options.externalUrl,
+      clock: { now: options.clock },
+      notify: (n) => {
+        for (const w of n.webhooks) this.sender.enqueue(w.url, w.payload);
+        if (n.ui) options.publish(n);
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.engine.start();
+    this.watcher = await watchRuleFile(this.options.rulesFile, (change) => {
+      if (change.errors.length > 0) {
+        for (const e of change.errors) {
+          console.error(`[faultline] ${e.file}${e.index === null ? '' : ` rule ${e.index}`} ${e.field}: ${e.message}`);
+        }
+        return;
+      }
+      void this.rules
+        .replaceFileRules(change.rules)
+        .then(() => this.engine.reloadRules())
+        .catch((err) => console.error('[faultline] loading alert rules from file failed', err));
+    });
+    this.timer = setInterval(() => this.evaluate(), this.options.tickMs);
+    this.timer.unref();
+  }
+
+  /** Evaluate now (fixed tick, and immediately on breaker transitions). */
+  evaluate(): void {
+    try {
+      this.engine.tick(this.options.snapshot());
+    } catch (err) {
+      console.error('[faultline] alert evaluation failed', err);
+    }
+  }
+
+  mount(router: Router): void {
+    const routes = createAlertRoutes({
+      engine: this.engine,
+      rules: this.rules,
+      instances: this.instances,
+      silences: this.silences,
+      adminToken: this.options.adminToken,
+      webhookPolicy: policyFromEnv(),
+      snapshot: this.options.snapshot,
+      now: this.options.clock,
+    });
+    const adapt =
+      (h: AlertRouteHandler) =>
+      (req: {
+        body: unknown;
+        params: Record<string, string>;
+        url: URL;
+        raw: { headers: Record<string, string | string[] | undefined> };
+      }) =>
+        h({ body: req.body, params: req.params, query: req.url.searchParams, headers: req.raw.headers });
+    router
+      .add('GET', '/api/alerts/rules', adapt(routes.listRules))
+      .add('POST', '/api/alerts/rules', adapt(routes.createRule))
+      .add('POST', '/api/alerts/rules/preview', adapt(routes.previewRule))
+      .add('GET', '/api/alerts/rules/:id', adapt(routes.getRule))
+      .add('PUT', '/api/alerts/rules/:id', adapt(routes.updateRule))
+      .add('DELETE', '/api/alerts/rules/:id', adapt(routes.deleteRule))
+      .add('GET', '/api/alerts', adapt(routes.listAlerts))
+      .add('GET', '/api/alerts/silences', adapt(routes.listSilences))
+      .add('POST', '/api/alerts/silences', adapt(routes.createSilence))
+      .add('DELETE', '/api/alerts/silences/:id', adapt(routes.deleteSilence));
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.watcher?.close();
+    await this.engine.flush();
+    await this.sender.close();
+  }
+}
