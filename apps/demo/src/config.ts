@@ -22,8 +22,6 @@ export const ENV = {
   /** payment-service database: pool size and per-query time when idle. */
   DB_POOL_SIZE: 'FAULTLINE_DEMO_DB_POOL_SIZE',
   DB_QUERY_MS: 'FAULTLINE_DEMO_DB_QUERY_MS',
-  /** Concurrent requests each service handles (its worker pool); more wait in its queue. */
-  WORKERS: 'FAULTLINE_DEMO_WORKERS',
   /** Load generator: normal checkouts per second, spike multiplier, afternoons replayed. */
   BASE_RPS: 'FAULTLINE_DEMO_BASE_RPS',
   SPIKE_FACTOR: 'FAULTLINE_DEMO_SPIKE_FACTOR',
@@ -43,7 +41,6 @@ export const DEFAULTS = {
   metricIntervalMs: 1000,
   sampleRatio: 0.2,
   dbPoolSize: 200,
-  workers: 200,
   /** Measured on the 2-core reference machine with the dashboard and six services running (see README). */
   baseRps: 20,
   spikeFactor: 15,
@@ -95,7 +92,6 @@ export interface ServiceConfig {
   metricIntervalMs: number;
   sampleRatio: number;
   urls: Record<ServiceName, string>;
-  workers: number;
   dbPoolSize: number;
   /** Per-query time of the idle database; null derives it from the load (see paymentDatabase.ts). */
   dbQueryMs: number | null;
@@ -116,7 +112,6 @@ export function readServiceConfig(name: ServiceName, env: Env, defaultPort: numb
     metricIntervalMs: numberFrom(env, ENV.METRIC_INTERVAL_MS, DEFAULTS.metricIntervalMs, { min: 50, integer: true }),
     sampleRatio: Math.min(1, numberFrom(env, ENV.SAMPLE_RATIO, DEFAULTS.sampleRatio, { min: 0 })),
     urls: serviceUrls(env),
-    workers: numberFrom(env, ENV.WORKERS, DEFAULTS.workers, { min: 1, integer: true }),
     dbPoolSize: numberFrom(env, ENV.DB_POOL_SIZE, DEFAULTS.dbPoolSize, { min: 1, integer: true }),
     dbQueryMs: dbQuery ? numberFrom(env, ENV.DB_QUERY_MS, 0, { min: 0.1 }) : null,
     baseRps: numberFrom(env, ENV.BASE_RPS, DEFAULTS.baseRps, { min: 0.1 }),

@@ -44,18 +44,23 @@ export interface ProtectedLimits {
   slowCallMs: number;
 }
 
+/**
+ * Inner deadlines are shorter than outer ones: a leaf call (≤ 2 × 300 ms)
+ * fits in a saga step (1 s), and a whole checkout (≤ 4 steps) in user →
+ * order's 3 s, so a caller never gives up on work its callee still does.
+ */
 const DEFAULT_LIMITS: ProtectedLimits = {
-  timeoutMs: 500,
+  timeoutMs: 300,
   maxConcurrent: 60,
   maxQueue: 30,
-  maxAttempts: 3,
-  slowCallMs: 300,
+  maxAttempts: 2,
+  slowCallMs: 250,
 };
 
-/** Stricter on the edges of the incident: payment is slow before it fails. */
 const EDGE_LIMITS: Partial<Record<ServiceName, Partial<ProtectedLimits>>> = {
-  'payment-service': { timeoutMs: 600, maxConcurrent: 40, maxQueue: 20, maxAttempts: 2, slowCallMs: 400 },
-  'order-service': { timeoutMs: 1500, maxConcurrent: 150, maxQueue: 50, maxAttempts: 1, slowCallMs: 1000 },
+  // Charges are not retried (not idempotent); payment is slow before it fails.
+  'payment-service': { timeoutMs: 600, maxConcurrent: 40, maxQueue: 20, maxAttempts: 1, slowCallMs: 400 },
+  'order-service': { timeoutMs: 3000, maxConcurrent: 150, maxQueue: 50, maxAttempts: 1, slowCallMs: 2500 },
 };
 
 /** 30 s, the incident's timeout, in real ms. */

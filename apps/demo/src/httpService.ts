@@ -4,10 +4,10 @@ import { context, metrics, propagation, ROOT_CONTEXT, type UpDownCounter } from 
 import { MODES, type Mode } from './config.js';
 
 /**
- * The HTTP shell every demo service runs in: JSON in and out, a worker pool
- * (a bulkhead named `http-workers`: requests beyond it wait in a queue, like
- * threads of a servlet container), `http.server.active_requests` for the
- * dashboard's "share of in-flight requests blocked on a dependency", W3C
+ * The HTTP shell every demo service runs in: JSON in and out,
+ * `http.server.active_requests` for the dashboard's "share of in-flight
+ * requests blocked on a dependency" (Node has no thread pool to exhaust: a
+ * request waiting on a dependency is the blocked worker), W3C
  * trace context and baggage taken from the caller, and the demo's control
  * endpoint `GET|PUT /_demo/mode`.
  */
@@ -33,9 +33,6 @@ export interface HttpServiceOptions {
   host: string;
   port: number;
   routes: Routes;
-  workers: number;
-  /** How long a request may wait for a worker before a 503. */
-  queueTimeoutMs: number;
   mode: { get(): Mode; set(mode: Mode): void };
 }
 
@@ -97,12 +94,6 @@ function send(res: ServerResponse, reply: Reply): void {
 
 export async function startHttpService(options: HttpServiceOptions): Promise<HttpService> {
   const routes = compile(options.routes);
-  const workers = bulkhead({
-    name: 'http-workers',
-    maxConcurrent: options.workers,
-    maxQueue: options.workers * 20,
-    queueTimeoutMs: options.queueTimeoutMs,
-  });
   const active: UpDownCounter = metrics
     .getMeter('@faultline/demo')
     .createUpDownCounter(ACTIVE_REQUESTS, { unit: '{request}', description: 'Requests in flight, queued included.' });
@@ -138,19 +129,16 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
       return;
     }
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    // The worker stays busy even when the caller gave up: that is how blocked
-    // threads pile up in the incident.
-    workers
-      .execute(async () => {
-        const body = await readBody(req);
-        return context.with(parent, () => found.handler({ method, path: url.pathname, params: found.params, body }));
-      })
+    // The request keeps running even when the caller gave up: that is how
+    // blocked work piles up in the incident.
+    readBody(req)
+      .then((body) =>
+        context.with(parent, () => found.handler({ method, path: url.pathname, params: found.params, body })),
+      )
       .then(
         (reply) => send(res, reply),
         (error: unknown) => {
-          if (error instanceof BulkheadRejectedError) {
-            send(res, { status: 503, body: { error: `${options.name} busy (${error.reason})` } });
-          } else if (error instanceof SyntaxError) {
+          if (error instanceof SyntaxError) {
             send(res, { status: 400, body: { error: 'invalid JSON' } });
           } else {
             send(res, { status: 500, body: { error: error instanceof Error ? error.message : String(error) } });

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bulkhead } from '@faultline/instrumentation';
+import { bulkhead, instrumentFunction } from '@faultline/instrumentation';
+import { trace } from '@opentelemetry/api';
 
 /**
- * payment-service's database: a connection pool (the package's bulkhead,
- * named `db-pool`, so the bulkheads page shows it) whose per-query time grows
- * with the connections in use — lock and I/O contention:
+ * payment-service's database `payment-db`: a connection pool (the package's
+ * bulkhead `db-pool`, so the bulkheads page shows it) in front of queries
+ * whose time grows with the connections in use — lock and I/O contention.
+ * Each query is a guarded call to `payment-db` (a database node on the map):
  *
  *   queryMs(a) = idleMs · (1 + GROWTH · (a / size)²)      a = connections in use
  *
@@ -37,18 +39,23 @@ export function queryMs(idleMs: number, inUse: number, size: number): number {
   return idleMs * (1 + GROWTH * load * load);
 }
 
+export const DATABASE = 'payment-db';
+
 export function paymentDatabase(options: PaymentDatabaseOptions) {
   const pool = bulkhead({
     name: 'db-pool',
+    dependency: DATABASE,
     maxConcurrent: options.poolSize,
     maxQueue: options.poolSize * 50,
     queueTimeoutMs: options.acquireTimeoutMs,
   });
-  return {
-    pool,
-    /** One query: wait for a connection, hold it for the current query time. */
-    query(): Promise<void> {
-      return pool.execute(() => sleep(queryMs(options.idleQueryMs, pool.active, options.poolSize)));
+  const query = instrumentFunction(
+    () => {
+      trace.getActiveSpan()?.setAttributes({ 'db.system.name': 'postgresql', 'db.namespace': 'payments' });
+      return sleep(queryMs(options.idleQueryMs, pool.active, options.poolSize));
     },
-  };
+    { dependency: DATABASE, operation: 'query', policy: pool },
+  );
+  /** One query: wait for a connection, hold it for the current query time. */
+  return { pool, query };
 }

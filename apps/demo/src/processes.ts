@@ -136,6 +136,8 @@ export interface ServicesOptions {
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
   onLine?: (service: ServiceName, line: string) => void;
+  /** Checkouts sent one by one once all are up, so cold code paths do not trip breakers. Default 20. */
+  warmUp?: number;
 }
 
 export interface RunningServices {
@@ -182,6 +184,10 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
           urls[name] = m[1] ?? '';
         }),
       );
+    }
+    for (let i = 0; i < (options.warmUp ?? 20); i++) {
+      const res = await fetch(`${urls['user-service']}/checkout`, { method: 'POST', body: '{"userId":"warm-up"}' });
+      await res.arrayBuffer();
     }
   } catch (error) {
     await stop();

@@ -6,7 +6,7 @@
  */
 import { startTelemetry } from '@faultline/instrumentation/setup';
 import { DemoConfigError, type Mode, readServiceConfig } from './config.js';
-import { type DependencyClient, dependencyClient, incidentTimeoutMs } from './dependencyClient.js';
+import { type DependencyClient, dependencyClient } from './dependencyClient.js';
 import { type Routes, startHttpService } from './httpService.js';
 import type { ServiceContext } from './services/context.js';
 import { emailRoutes, inventoryRoutes, profileRoutes } from './services/leafServices.js';
@@ -59,8 +59,6 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     routes: ROUTES[name](ctx),
-    workers: config.workers,
-    queueTimeoutMs: incidentTimeoutMs(config.timeScale),
     mode: {
       get: () => mode,
       set(next) {

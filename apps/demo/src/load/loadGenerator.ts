@@ -77,11 +77,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
     inFlight++;
     count('sent');
     userId = (userId + 1) % 10_000;
+    // A timer of our own: a pending fetch does not keep AbortSignal.timeout() alive.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
     fetch(`${options.target}/checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId: `u${userId}`, items: 1 + (userId % 3), amount: 20 + (userId % 50) }),
-      signal: AbortSignal.timeout(requestTimeoutMs),
+      signal: controller.signal,
     })
       .then(async (res) => {
         await res.arrayBuffer();
@@ -91,6 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
       })
       .catch(() => count('errors'))
       .finally(() => {
+        clearTimeout(timer);
         inFlight--;
       });
   };
