@@ -16,7 +16,7 @@ describe('the running dashboard under bad OTLP input', () => {
   });
 
   const post = (p: string, body: Uint8Array | string, headers: Record<string, string>) =>
-    fetch(`${dashboard.url}${p}`, { method: 'POST', body, headers });
+    fetch(`${dashboard.url}${p}`, { method: 'POST', body: body as BodyInit, headers });
 
   const stillServing = async () => {
     const res = await fetch(`${dashboard.url}/api/health`);
