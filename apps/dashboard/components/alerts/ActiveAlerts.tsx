@@ -85,7 +85,10 @@ export function ActiveAlerts({
                       {a.source === 'file' && <div className={`${styles.small} ${styles.muted}`}>rule from file</div>}
                     </td>
                     <td>
-                      <LabelChips labels={displayLabels(a.labels)} label={`Labels of ${a.ruleName}`} />
+                      <LabelChips
+                        labels={displayLabels(a.labels).filter(([k]) => k !== 'severity')}
+                        label={`Labels of ${a.ruleName}`}
+                      />
                     </td>
                     <td className={styles.nowrap}>
                       <time dateTime={new Date(since).toISOString()} title={formatClock(since)}>
@@ -97,7 +100,13 @@ export function ActiveAlerts({
                         </div>
                       )}
                     </td>
-                    <td className={styles.nowrap}>{formatValue(a.labels.kind, a.value)}</td>
+                    <td className={styles.nowrap}>
+                      {a.state === 'resolved' ? (
+                        <span className={styles.muted}>last: {formatValue(a.labels.kind, a.value)}</span>
+                      ) : (
+                        formatValue(a.labels.kind, a.value)
+                      )}
+                    </td>
                     <td>
                       {a.rootCause ? (
                         <>

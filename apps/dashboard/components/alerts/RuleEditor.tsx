@@ -136,11 +136,7 @@ export function RuleEditor({
         <h2 id="rule-editor-heading" ref={headingRef} tabIndex={-1}>
           {title}
         </h2>
-        {readOnly && (
-          <span className={`${styles.badge} ${styles.info}`}>
-            <span aria-hidden="true">🔒</span>file · read-only
-          </span>
-        )}
+        {readOnly && <span className={`${styles.badge} ${styles.info}`}>file · read-only</span>}
       </div>
       <form
         className={`${styles.sectionBody} ${styles.form}`}

@@ -89,7 +89,7 @@ export function RulesTable({
                           className={`${styles.badge} ${styles.info}`}
                           title="Defined in faultline.alerts.yaml; edit the file to change it"
                         >
-                          <span aria-hidden="true">🔒</span>file · read-only
+                          file · read-only
                         </span>
                       )}
                     </td>

@@ -256,7 +256,8 @@ export function SilencesPanel({
               </thead>
               <tbody>
                 {silences.map((s) => {
-                  const active = s.startsAtMs <= now;
+                  // The page clock ticks every few seconds; a silence created just now is active, not "scheduled".
+                  const active = s.startsAtMs <= Math.max(now, Date.now()) + 5000;
                   return (
                     <tr key={s.id} data-testid="silence-row">
                       <td>
