@@ -112,6 +112,12 @@ export function AlertsPage() {
     await refresh();
   };
 
+  useEffect(() => {
+    if (!status) return;
+    const t = setTimeout(() => setStatus(''), 10_000);
+    return () => clearTimeout(t);
+  }, [status]);
+
   const active: AlertView[] = alerts?.active ?? [];
   const firing = countFiring(active);
 
@@ -165,6 +171,8 @@ export function AlertsPage() {
             setEditor(null);
             setStatus(`Rule “${rule.name}” ${created ? 'created' : 'saved'}.`);
             void refresh();
+            // The form is gone: put focus where the saved rule is listed.
+            requestAnimationFrame(() => document.getElementById('rules-heading')?.focus());
           }}
         />
       )}

@@ -50,17 +50,18 @@ export function FiringIndicator() {
   return (
     <>
       <span className={`${styles.theme} ${styles.indicator}`} data-testid="firing-indicator">
-        {firing !== null && firing > 0 ? (
+        {firing !== null && firing > 0 && (
           <a
             href="/alerts"
             className={`${styles.indicatorLink} ${styles.firing}`}
-            aria-label={`${firing} alerts firing, open alerts`}
+            aria-label={`${firing} alert${firing === 1 ? '' : 's'} firing: open alerts`}
           >
             <span aria-hidden="true">▲ </span>({firing} firing)
           </a>
-        ) : (
+        )}
+        {firing === 0 && (
           <a href="/alerts" className={`${styles.indicatorLink} ${styles.indicatorQuiet}`}>
-            {firing === null ? '' : 'no alerts firing'}
+            no alerts firing
           </a>
         )}
       </span>

@@ -47,7 +47,9 @@ export function RulesTable({
   return (
     <section className={styles.section} aria-labelledby="rules-heading" data-testid="rules">
       <div className={styles.sectionHeader}>
-        <h2 id="rules-heading">Rules</h2>
+        <h2 id="rules-heading" tabIndex={-1}>
+          Rules
+        </h2>
         <button type="button" className={styles.buttonPrimary} onClick={onNew}>
           New rule
         </button>
