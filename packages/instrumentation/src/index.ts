@@ -40,6 +40,7 @@ export {
   retry,
 } from './policies/retry.js';
 export { type TimeoutOptions, type TimeoutPolicy, timeout } from './policies/timeout.js';
+export * from './saga/index.js';
 export { registerTelemetry } from './telemetry/instruments.js';
 export {
   ATTR,
@@ -53,4 +54,3 @@ export {
   SCOPE_NAME,
   UNIT,
 } from './telemetry/names.js';
-export * from './saga/index.js';

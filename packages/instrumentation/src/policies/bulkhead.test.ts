@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BulkheadRejectedError } from '../errors.js';
 import { bulkhead } from './bulkhead.js';
@@ -73,6 +74,22 @@ describe('bulkhead', () => {
     await running;
     await expect(after).resolves.toBe('after');
     expect(fn).not.toHaveBeenCalled();
+    expect([pool.active, pool.queued]).toEqual([0, 0]);
+  });
+
+  it('adds no abort listener for queued calls that have no caller signal', async () => {
+    const pool = bulkhead({ name: 'no-listeners', maxConcurrent: 1, maxQueue: 50 });
+    const gate = deferred();
+    let shared: AbortSignal | undefined;
+    const first = pool.execute((signal) => {
+      shared = signal;
+      return gate.promise;
+    });
+    const queued = Array.from({ length: 50 }, () => pool.execute(async () => 1));
+    expect(pool.queued).toBe(50);
+    expect(getEventListeners(shared as AbortSignal, 'abort')).toHaveLength(0);
+    gate.resolve();
+    await Promise.all([first, ...queued]);
     expect([pool.active, pool.queued]).toEqual([0, 0]);
   });
 

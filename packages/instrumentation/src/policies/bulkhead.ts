@@ -7,7 +7,8 @@ import { ATTR } from '../telemetry/names.js';
 import { type BulkheadGaugeSource, registerBulkhead } from '../telemetry/registry.js';
 import { type DeadlineEntry, type DeadlineScheduler, type DeadlineSlot, schedulerFor } from './deadlineScheduler.js';
 import { checkName, checkNumber, checkOptionalName, fail } from './optionChecks.js';
-import { type Call, executeChain, type Policy, type Stage, type Task } from './policy.js';
+import { type PromiseSettlers, pendingPromise } from './pendingPromise.js';
+import { type Call, executeChain, isNeverSignal, type Policy, type Stage, type Task } from './policy.js';
 
 /** Options of {@link bulkhead}. */
 export interface BulkheadOptions {
@@ -37,20 +38,26 @@ export interface Bulkhead extends Policy {
   readonly queued: number;
 }
 
-/** A queued call: a node of the FIFO, its deadline entry and its abort listener. */
-class Waiter implements DeadlineEntry {
+const noop = (): void => {};
+
+/**
+ * A queued call: a node of the FIFO (doubly linked, so removal on abort or
+ * queue timeout is O(1)), its deadline entry, and its abort listener when the
+ * caller gave a signal that can abort. No closure per waiter: the promise's
+ * settle functions are stored on it ({@link pendingPromise}).
+ */
+class Waiter implements DeadlineEntry, PromiseSettlers<number> {
   prev: Waiter | undefined = undefined;
   next: Waiter | undefined = undefined;
   slot: DeadlineSlot | undefined = undefined;
   slotIndex = 0;
+  resolve: (waitedMs: number) => void = noop;
+  reject: (error: unknown) => void = noop;
+  /** The caller's signal, only when an abort listener was added to it. */
+  linked: AbortSignal | undefined = undefined;
   readonly enqueuedAt: number;
 
-  constructor(
-    private readonly pool: Pool,
-    readonly signal: AbortSignal,
-    readonly resolve: () => void,
-    readonly reject: (error: unknown) => void,
-  ) {
+  constructor(private readonly pool: Pool) {
     this.enqueuedAt = pool.clock.now();
   }
 
@@ -61,7 +68,7 @@ class Waiter implements DeadlineEntry {
 
   /** The caller aborted while queued. */
   handleEvent(): void {
-    this.pool.dropWaiter(this, this.signal.reason, false);
+    this.pool.dropWaiter(this, this.linked?.reason, false);
   }
 }
 
@@ -144,16 +151,22 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
   }
 
   private enqueue(signal: AbortSignal): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      const waiter = new Waiter(this, signal, () => resolve(this.clock.now() - waiter.enqueuedAt), reject);
-      waiter.prev = this.tail;
-      if (this.tail === undefined) this.head = waiter;
-      else this.tail.next = waiter;
-      this.tail = waiter;
-      this.queued++;
-      if (this.queueTimeoutMs !== undefined) this.scheduler.add(this.queueTimeoutMs, waiter);
+    const waiter = new Waiter(this);
+    const promise = pendingPromise(waiter);
+    waiter.prev = this.tail;
+    if (this.tail === undefined) this.head = waiter;
+    else this.tail.next = waiter;
+    this.tail = waiter;
+    this.queued++;
+    if (this.queueTimeoutMs !== undefined) this.scheduler.add(this.queueTimeoutMs, waiter);
+    // Only a signal that can abort gets a listener: the shared never-aborting
+    // signal handed out when the caller gave none would otherwise collect one
+    // listener per queued call (EventTarget work, MaxListenersExceededWarning).
+    if (!isNeverSignal(signal)) {
+      waiter.linked = signal;
       signal.addEventListener('abort', waiter);
-    });
+    }
+    return promise;
   }
 
   /** Returns a permit: straight to the oldest waiter if any, else to the pool. */
@@ -164,8 +177,9 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
       return;
     }
     this.unlink(waiter);
-    this.recordQueueWait(waiter);
-    waiter.resolve();
+    const waitedMs = this.clock.now() - waiter.enqueuedAt;
+    this.recordQueueWait(waitedMs);
+    waiter.resolve(waitedMs);
   }
 
   /** Removes a waiter that will not get a permit (queue timeout, abort). */
@@ -173,7 +187,7 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
     if (!this.unlink(waiter)) return;
     if (timedOut) {
       this.countRejection();
-      this.recordQueueWait(waiter);
+      this.recordQueueWait(this.clock.now() - waiter.enqueuedAt);
     }
     waiter.reject(error);
   }
@@ -189,7 +203,10 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
     waiter.next = undefined;
     this.queued--;
     this.scheduler.remove(waiter);
-    waiter.signal.removeEventListener('abort', waiter);
+    if (waiter.linked !== undefined) {
+      waiter.linked.removeEventListener('abort', waiter);
+      waiter.linked = undefined;
+    }
     return true;
   }
 
@@ -208,9 +225,9 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
     }
   }
 
-  private recordQueueWait(waiter: Waiter): void {
+  private recordQueueWait(waitedMs: number): void {
     try {
-      instruments().bulkheadQueueWait.record((this.clock.now() - waiter.enqueuedAt) / 1000, this.gaugeAttributes);
+      instruments().bulkheadQueueWait.record(waitedMs / 1000, this.gaugeAttributes);
     } catch (error) {
       diag.error(`bulkhead "${this.name}": recording queue wait failed`, error);
     }
