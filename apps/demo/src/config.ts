@@ -93,7 +93,7 @@ export interface ServiceConfig {
   sampleRatio: number;
   urls: Record<ServiceName, string>;
   dbPoolSize: number;
-  /** Per-query time of the idle database; null derives it from the load (see paymentDatabase.ts). */
+  /** Per-query time of the idle database; null for the default (see paymentDatabase.ts). */
   dbQueryMs: number | null;
   baseRps: number;
   spikeFactor: number;

@@ -46,8 +46,8 @@ export interface ProtectedLimits {
 
 /**
  * Inner deadlines are shorter than outer ones: a leaf call (≤ 2 × 300 ms)
- * fits in a saga step (1 s), and a whole checkout (≤ 4 steps) in user →
- * order's 3 s, so a caller never gives up on work its callee still does.
+ * fits in a saga step (0.7 s), and a whole checkout (≤ 4 steps) in user →
+ * order's 2 s, so a caller never gives up on work its callee still does.
  */
 const DEFAULT_LIMITS: ProtectedLimits = {
   timeoutMs: 300,
@@ -59,8 +59,8 @@ const DEFAULT_LIMITS: ProtectedLimits = {
 
 const EDGE_LIMITS: Partial<Record<ServiceName, Partial<ProtectedLimits>>> = {
   // Charges are not retried (not idempotent); payment is slow before it fails.
-  'payment-service': { timeoutMs: 600, maxConcurrent: 40, maxQueue: 20, maxAttempts: 1, slowCallMs: 400 },
-  'order-service': { timeoutMs: 3000, maxConcurrent: 150, maxQueue: 50, maxAttempts: 1, slowCallMs: 2500 },
+  'payment-service': { timeoutMs: 300, maxConcurrent: 40, maxQueue: 20, maxAttempts: 1, slowCallMs: 150 },
+  'order-service': { timeoutMs: 2000, maxConcurrent: 150, maxQueue: 50, maxAttempts: 1, slowCallMs: 1000 },
 };
 
 /** 30 s, the incident's timeout, in real ms. */
@@ -74,13 +74,14 @@ export function protectedPolicy(dependency: ServiceName, limits: ProtectedLimits
     circuitBreaker({
       name: dependency.replace(/-service$/, ''),
       dependency,
-      window: { kind: 'time', seconds: 5, buckets: 10 },
+      // A count window reacts within a few dozen calls whatever the rate.
+      window: { kind: 'count', size: 20 },
       minimumCalls: 10,
       failureRateThreshold: 0.5,
       slowCallDurationMs: limits.slowCallMs,
       slowCallRateThreshold: 0.5,
-      openDurationMs: 3000,
-      halfOpenMaxCalls: 3,
+      openDurationMs: 5000,
+      halfOpenMaxCalls: 2,
     }),
     bulkhead({
       name: `${dependency.replace(/-service$/, '')}-calls`,

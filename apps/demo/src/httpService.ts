@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { BulkheadRejectedError, bulkhead } from '@faultline/instrumentation';
 import { context, metrics, propagation, ROOT_CONTEXT, type UpDownCounter } from '@opentelemetry/api';
 import { MODES, type Mode } from './config.js';
 

@@ -8,54 +8,58 @@ import { trace } from '@opentelemetry/api';
  * whose time grows with the connections in use — lock and I/O contention.
  * Each query is a guarded call to `payment-db` (a database node on the map):
  *
- *   queryMs(a) = idleMs · (1 + GROWTH · (a / size)²)      a = connections in use
+ *   queryMs(a) = idleMs · (1 + (a / knee)²)      a = connections in use
  *
  * By Little's law the pool completes a / queryMs(a) queries per second. That
- * rises with a up to a* = size / √GROWTH, then falls: past it, every extra
- * connection slows all the others more than it adds. Its maximum,
+ * rises with a up to a = knee, then falls: past it, every extra connection
+ * slows all the others more than it adds. Its maximum,
  *
- *   maxRate = a* / queryMs(a*) = size / (2 · √GROWTH · idleMs),
+ *   maxRate = knee / (2 · idleMs),
  *
- * is the demand beyond which the pool collapses: all `size` connections
- * busy at queryMs(size) = (1 + GROWTH) · idleMs each, the queue growing,
- * and callers hanging until the acquire timeout (the incident's 30 s).
+ * is the demand beyond which the pool collapses: connections pile up until
+ * all of them are busy, each query held until the incident's timeout, the
+ * queue growing and callers hanging until the acquire timeout (30 s, scaled).
+ * Once demand falls below what the full pool completes, it drains and recovers
+ * — unless retries keep the demand up.
  */
-export const GROWTH = 24;
-
 export interface PaymentDatabaseOptions {
   poolSize: number;
   idleQueryMs: number;
-  /** How long a query waits for a connection before failing. */
-  acquireTimeoutMs: number;
-}
-
-/** Idle query time that puts the collapse at `collapseRps` queries per second. */
-export function idleQueryMsFor(poolSize: number, collapseRps: number): number {
-  return (poolSize / (2 * Math.sqrt(GROWTH) * collapseRps)) * 1000;
-}
-
-export function queryMs(idleMs: number, inUse: number, size: number): number {
-  const load = Math.min(1, inUse / size);
-  return idleMs * (1 + GROWTH * load * load);
+  /** Demand (queries/s) beyond which the pool collapses. */
+  collapseRps: number;
+  /** How long a query waits for a connection, and the longest a query runs. */
+  timeoutMs: number;
 }
 
 export const DATABASE = 'payment-db';
+/** Per-query time of the idle database unless FAULTLINE_DEMO_DB_QUERY_MS says otherwise. */
+export const IDLE_QUERY_MS = 40;
+
+/** Connections in use at which throughput peaks, for a collapse at `collapseRps`. */
+export function kneeFor(idleQueryMs: number, collapseRps: number): number {
+  return (2 * idleQueryMs * collapseRps) / 1000;
+}
+
+export function queryMs(idleMs: number, inUse: number, knee: number, maxMs: number): number {
+  return Math.min(maxMs, idleMs * (1 + (inUse / knee) ** 2));
+}
 
 export function paymentDatabase(options: PaymentDatabaseOptions) {
+  const knee = kneeFor(options.idleQueryMs, options.collapseRps);
   const pool = bulkhead({
     name: 'db-pool',
     dependency: DATABASE,
     maxConcurrent: options.poolSize,
     maxQueue: options.poolSize * 50,
-    queueTimeoutMs: options.acquireTimeoutMs,
+    queueTimeoutMs: options.timeoutMs,
   });
   const query = instrumentFunction(
     () => {
       trace.getActiveSpan()?.setAttributes({ 'db.system.name': 'postgresql', 'db.namespace': 'payments' });
-      return sleep(queryMs(options.idleQueryMs, pool.active, options.poolSize));
+      return sleep(queryMs(options.idleQueryMs, pool.active, knee, options.timeoutMs));
     },
     { dependency: DATABASE, operation: 'query', policy: pool },
   );
   /** One query: wait for a connection, hold it for the current query time. */
-  return { pool, query };
+  return { pool, knee, query };
 }

@@ -89,7 +89,7 @@ export function orderRoutes(ctx: ServiceContext): Routes {
         action: ({ input }) => receipt(input).catch(() => ({ status: 202, body: { deferred: true } })),
       },
     ],
-    { stepTimeoutMs: 1000, compensationRetries: 3, compensationBackoffMs: 50 },
+    { stepTimeoutMs: 700, compensationRetries: 3, compensationBackoffMs: 50 },
   );
 
   async function protectedCheckout(order: OrderInput): Promise<Reply> {

@@ -2,23 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { BulkheadRejectedError, joinSaga } from '@faultline/instrumentation';
 import { describeError, incidentTimeoutMs, statusForError } from '../dependencyClient.js';
 import type { Routes } from '../httpService.js';
-import { idleQueryMsFor, paymentDatabase } from '../paymentDatabase.js';
+import { IDLE_QUERY_MS, paymentDatabase } from '../paymentDatabase.js';
 import type { ServiceContext } from './context.js';
 
 /**
  * payment-service: each charge runs a query on the pooled database, then
  * asks email-service for a payment receipt. The pool collapses at half the
- * spike's demand unless FAULTLINE_DEMO_DB_QUERY_MS says otherwise.
+ * spike's demand (see paymentDatabase.ts).
  */
 export function paymentRoutes(ctx: ServiceContext): Routes {
   const { config } = ctx;
-  const idleQueryMs = config.dbQueryMs ?? idleQueryMsFor(config.dbPoolSize, (config.baseRps * config.spikeFactor) / 2);
+  const collapseRps = (config.baseRps * config.spikeFactor) / 2;
   const db = paymentDatabase({
     poolSize: config.dbPoolSize,
-    idleQueryMs,
-    acquireTimeoutMs: incidentTimeoutMs(config.timeScale),
+    idleQueryMs: config.dbQueryMs ?? IDLE_QUERY_MS,
+    collapseRps,
+    timeoutMs: incidentTimeoutMs(config.timeScale),
   });
-  console.log(`[payment-service] db pool ${config.dbPoolSize} connections, idle query ${idleQueryMs.toFixed(0)} ms`);
+  console.log(
+    `[payment-service] db pool of ${config.dbPoolSize}, throughput peaks at ${db.knee.toFixed(1)} connections ` +
+      `and collapses beyond ${collapseRps} queries/s`,
+  );
   const email = ctx.client('email-service');
 
   return {
