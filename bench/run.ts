@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <suite>[,<suite>…]] [--grep <regex>] [--quick] [--flag <name>…] [--list]`
+ * `npm run bench [-- --only <suite>[,<suite>…]] [--grep <regex>] [--quick] [--flag <name>…] [--soak-seconds <s>] [--list]`
  *
  * Runs the registered suites in one process, prints each suite's tables and
  * target checks to stdout (progress goes to stderr), and writes everything to
@@ -21,11 +21,13 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
     flag: { type: 'string', multiple: true, default: [] },
+    'soak-seconds': { type: 'string' },
   },
 });
 
 if (values.list) {
-  for (const suite of suites) console.log(`${suite.name.padEnd(20)} ${suite.description}`);
+  for (const suite of suites)
+    console.log(`${suite.name.padEnd(20)} ${suite.description}${suite.optIn ? ' (opt-in)' : ''}`);
   process.exit(0);
 }
 
@@ -35,12 +37,24 @@ if (unknown.length > 0) {
   console.error(`unknown suite(s): ${unknown.join(', ')}; known: ${suites.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
-const selected = wanted ? suites.filter((suite) => wanted.includes(suite.name)) : suites;
+const soakSeconds = values['soak-seconds'] === undefined ? undefined : Number(values['soak-seconds']);
+if (soakSeconds !== undefined && !(soakSeconds > 0)) {
+  console.error(`--soak-seconds expects a positive number of seconds, got ${values['soak-seconds']}`);
+  process.exit(2);
+}
+// Opt-in suites (long soaks) run when named in --only or switched on with `--flag <name>`.
+const selected = wanted
+  ? suites.filter((suite) => wanted.includes(suite.name))
+  : suites.filter(
+      (suite) =>
+        !suite.optIn || values.flag.includes(suite.name) || (suite.name === 'soak' && soakSeconds !== undefined),
+    );
 
 const options: SuiteOptions = {
   quick: values.quick,
   grep: values.grep ? new RegExp(values.grep, 'i') : undefined,
   flags: new Set(values.flag),
+  soakSeconds,
   log: (message) => process.stderr.write(`${message}\n`),
 };
 

@@ -12,6 +12,8 @@ export interface SuiteOptions {
   readonly grep: RegExp | undefined;
   /** Suite-specific switches from `--flag <name>` (repeatable), e.g. `--flag als`. */
   readonly flags: ReadonlySet<string>;
+  /** Duration of the `soak` suite from `--soak-seconds`; the suite's default when absent. */
+  readonly soakSeconds?: number | undefined;
   /** Progress messages, to stderr so that stdout stays the report. */
   readonly log: (message: string) => void;
 }
@@ -42,5 +44,7 @@ export interface SuiteReport {
 export interface Suite {
   readonly name: string;
   readonly description: string;
+  /** Not part of a plain `npm run bench`: runs only when named in `--only` or switched on by `--flag <name>`. */
+  readonly optIn?: boolean;
   run(options: SuiteOptions): Promise<SuiteReport>;
 }

@@ -1,0 +1,224 @@
+/**
+ * Ingest throughput of the dashboard (issue 3, "Performance"): spans/s and
+ * metric points/s for OTLP/JSON and OTLP/protobuf through the real HTTP path
+ * — a dashboard child process, several keep-alive connections — each against
+ * the bare cost of decoding the same bodies in this process, measured
+ * interleaved in the same run.
+ */
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Contestant, type Measurement, measureInterleaved, pairedRatio } from '../lib/interleave.js';
+import { syncLoop } from '../lib/loops.js';
+import { formatNumber, formatRange, formatRatio, median } from '../lib/stats.js';
+import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
+import { cpuSeconds, health, startBenchDashboard } from './dashboard/server.js';
+import { type IngestDecoders, loadDecoders } from './ingest/decoders.js';
+import { type HttpLoad, httpLoad } from './ingest/httpLoad.js';
+import {
+  buildPayloads,
+  type Encoding,
+  GUARDS_PER_SERVICE,
+  type PayloadSet,
+  type SignalKind,
+  SPANS_PER_PAYLOAD,
+} from './ingest/payloads.js';
+
+/** Concurrent keep-alive connections posting to the dashboard. */
+const CONNECTIONS = 8;
+/** The share of the bare-decode rate the full path must keep (issue 3). */
+const SHARE_TARGET = 0.5;
+const SPANS_PER_CORE_TARGET = 50_000;
+
+const NAMES = {
+  jsonParse: 'JSON.parse (bare)',
+  protobufDecode: 'protobuf decode (bare: server decoder)',
+  jsonDecoder: 'server decoder (JSON.parse + walk)',
+  http: `HTTP → dashboard, ${CONNECTIONS} connections`,
+} as const;
+
+interface Section {
+  readonly signal: SignalKind;
+  readonly encoding: Encoding;
+  readonly set: PayloadSet;
+  readonly baseline: string;
+  readonly measurements: Measurement[];
+  readonly load: HttpLoad;
+  readonly serverItemsPerCpuSecond: number;
+}
+
+/** A loop over the bodies of a set, one body per call, each call doing `work` on it. */
+function perBody(label: string, set: PayloadSet, work: (body: Buffer) => unknown): Contestant {
+  let next = 0;
+  const bodies = set.payloads.map((p) => p.body);
+  return { name: label, loop: syncLoop(label, () => work(bodies[next++ % bodies.length]!)) };
+}
+
+function decodeContestants(set: PayloadSet, decoders: IngestDecoders): Contestant[] {
+  const traces = set.signal === 'traces';
+  if (set.encoding === 'json') {
+    return [
+      perBody(NAMES.jsonParse, set, (body) => JSON.parse(body.toString('utf8'))),
+      perBody(NAMES.jsonDecoder, set, traces ? decoders.decodeTracesJson : decoders.decodeMetricsJson),
+    ];
+  }
+  return [perBody(NAMES.protobufDecode, set, traces ? decoders.decodeTracesProtobuf : decoders.decodeMetricsProtobuf)];
+}
+
+/** The decoders must accept every body whole, or the comparison is not like for like. */
+function checkBodies(set: PayloadSet, decoders: IngestDecoders): void {
+  for (const payload of set.payloads) {
+    const batch =
+      set.signal === 'traces'
+        ? set.encoding === 'json'
+          ? decoders.decodeTracesJson(payload.body)
+          : decoders.decodeTracesProtobuf(payload.body)
+        : set.encoding === 'json'
+          ? decoders.decodeMetricsJson(payload.body)
+          : decoders.decodeMetricsProtobuf(payload.body);
+    const items = 'spans' in batch ? batch.spans.length : batch.points.length;
+    if (batch.rejected !== 0 || items !== payload.items) {
+      throw new Error(
+        `${set.encoding} ${set.signal}: the decoder kept ${items} of ${payload.items} items (${batch.rejected} rejected)`,
+      );
+    }
+  }
+}
+
+function rate(set: PayloadSet, nsPerBody: number): number {
+  return (set.itemsPerPayload * 1e9) / nsPerBody;
+}
+
+function sectionTable(section: Section): Table {
+  const { set } = section;
+  const unit = set.signal === 'traces' ? 'spans' : 'points';
+  const baseline = section.measurements.find((m) => m.name === section.baseline)!;
+  const refused = [...section.load.refused].map(([status, count]) => `${count}× ${status}`).join(', ');
+  return {
+    title: `Ingest · ${set.signal} · OTLP/${set.encoding === 'json' ? 'JSON' : 'protobuf'}`,
+    columns: ['contestant', `${unit}/s`, 'IQR', 'min–max', 'µs/body', '÷ bare rate', `${unit}/s per server CPU-s`],
+    rows: section.measurements.map((m) => [
+      m.name,
+      formatNumber(rate(set, m.summary.median)),
+      formatRange(rate(set, m.summary.p75), rate(set, m.summary.p25)),
+      formatRange(rate(set, m.summary.max), rate(set, m.summary.min)),
+      formatNumber(m.summary.median / 1000),
+      formatRatio(pairedRatio(baseline, m)),
+      m.name === NAMES.http ? formatNumber(section.serverItemsPerCpuSecond) : '',
+    ]),
+    notes: [
+      `${set.payloads.length} bodies of ${formatNumber(set.itemsPerPayload)} ${unit} (${formatNumber(set.bytesPerPayload / 1024)} KiB each), sent by the SDK's real OTLP ${set.encoding} exporter to a capture server and replayed`,
+      `÷ bare rate: median over repetitions of (bare time ÷ contestant time) in the same repetition, i.e. the share of the bare-decode rate kept; ${unit}/s per server CPU-s: ${unit} accepted per second of dashboard CPU (all its threads, from /proc) during the measured samples`,
+      ...(refused ? [`refused answers (counted as requests): ${refused}`] : []),
+    ],
+  };
+}
+
+export const ingestSuite: Suite = {
+  name: 'ingest',
+  description: 'dashboard OTLP ingest: spans/s and points/s, JSON and protobuf, HTTP path vs bare decode',
+  async run(options: SuiteOptions) {
+    const measure = options.quick
+      ? { repetitions: 3, warmupRepetitions: 1, sampleMs: 300, log: options.log }
+      : { repetitions: 7, warmupRepetitions: 2, sampleMs: 1000, log: options.log };
+    const decoders = await loadDecoders();
+    options.log('  building payloads with the SDK exporters…');
+    const payloads = await buildPayloads();
+    const dashboard = await startBenchDashboard();
+    const loads: HttpLoad[] = [];
+    const sections: Section[] = [];
+    const loadAverages: number[][] = [loadavg()];
+    try {
+      const order: [SignalKind, Encoding][] = [
+        ['traces', 'json'],
+        ['traces', 'protobuf'],
+        ['metrics', 'json'],
+        ['metrics', 'protobuf'],
+      ];
+      for (const [signal, encoding] of order) {
+        if (options.grep && !options.grep.test(`${signal} ${encoding}`)) continue;
+        const set = payloads[signal][encoding];
+        checkBodies(set, decoders);
+        const load = httpLoad(dashboard.url, set, CONNECTIONS, () => cpuSeconds(dashboard.pid));
+        loads.push(load);
+        options.log(`  ${signal} ${encoding}`);
+        const measurements = await measureInterleaved(
+          [...decodeContestants(set, decoders), { name: NAMES.http, loop: load.loop }],
+          measure,
+        );
+        loadAverages.push(loadavg());
+        const measured = load.samples.slice(-measure.repetitions);
+        const serverItemsPerCpuSecond = median(
+          measured.map((s) => (s.requests * set.itemsPerPayload) / Math.max(s.serverCpuSeconds, 0.01)),
+        );
+        sections.push({
+          signal,
+          encoding,
+          set,
+          baseline: encoding === 'json' ? NAMES.jsonParse : NAMES.protobufDecode,
+          measurements,
+          load,
+          serverItemsPerCpuSecond,
+        });
+      }
+      const after = await health(dashboard.url);
+      const tables = sections.map(sectionTable);
+      tables.push({
+        title: 'Ingest · configuration',
+        columns: [],
+        rows: [],
+        notes: [
+          `dashboard: a child process (node --import tsx server/main.ts, API only, fresh SQLite file), one JS thread; the client posts from this process over ${CONNECTIONS} keep-alive connections`,
+          `spans: CLIENT calls of 6 services with peer.service, resilience.outcome (90 % success, the rest failure/timeout/short-circuited/rejected with status and exception), breaker and bulkhead attributes; ${SPANS_PER_PAYLOAD} per body (the BatchSpanProcessor's batch size)`,
+          `metrics: per service ${GUARDS_PER_SERVICE} breakers and ${GUARDS_PER_SERVICE} bulkheads — the call-duration histogram per dependency and outcome, breaker state (one series per state), failure/slow-call rates, transitions, bulkhead gauges, rejections, queue-wait histogram, in-flight gauge; successive cumulative collections`,
+          `load average (1 min) before and after each section: ${loadAverages.map((l) => l[0]!.toFixed(2)).join(' → ')}; the client, the server and the bare-decode loop share the machine, so compare ratios`,
+          `dashboard after the run: /api/health ingestQueueDepth ${after.ingestQueueDepth}`,
+        ],
+      });
+      return { tables, checks: checks(sections), data: { sections: sections.map(sectionData), loadAverages } };
+    } finally {
+      for (const load of loads) load.close();
+      await dashboard.stop();
+      rmSync(path.dirname(fileURLToPath(dashboard.databaseUrl)), { recursive: true, force: true });
+    }
+  },
+};
+
+function checks(sections: readonly Section[]): Check[] {
+  const out: Check[] = [];
+  for (const section of sections) {
+    const baseline = section.measurements.find((m) => m.name === section.baseline)!;
+    const http = section.measurements.find((m) => m.name === NAMES.http)!;
+    const share = pairedRatio(baseline, http);
+    out.push({
+      target: `${section.signal} ${section.encoding}: HTTP ingest keeps ≥ ${SHARE_TARGET * 100} % of the ${section.baseline.split(' (')[0]} rate`,
+      measured: `${(share * 100).toFixed(0)} % (${formatNumber(rate(section.set, http.summary.median))} vs ${formatNumber(rate(section.set, baseline.summary.median))}/s)`,
+      met: share >= SHARE_TARGET,
+    });
+  }
+  const json = sections.find((s) => s.signal === 'traces' && s.encoding === 'json');
+  if (json) {
+    out.push({
+      target: `traces json: ≥ ${formatNumber(SPANS_PER_CORE_TARGET)} spans/s on one core (spans per dashboard CPU-second)`,
+      measured: `${formatNumber(json.serverItemsPerCpuSecond)} spans/CPU-s (wall clock ${formatNumber(
+        rate(json.set, json.measurements.find((m) => m.name === NAMES.http)!.summary.median),
+      )}/s)`,
+      met: json.serverItemsPerCpuSecond >= SPANS_PER_CORE_TARGET,
+    });
+  }
+  return out;
+}
+
+function sectionData(section: Section) {
+  return {
+    signal: section.signal,
+    encoding: section.encoding,
+    itemsPerPayload: section.set.itemsPerPayload,
+    bytesPerPayload: section.set.bytesPerPayload,
+    serverItemsPerCpuSecond: section.serverItemsPerCpuSecond,
+    serverSamples: section.load.samples,
+    refused: Object.fromEntries(section.load.refused),
+    measurements: section.measurements,
+  };
+}
