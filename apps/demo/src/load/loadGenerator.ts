@@ -50,7 +50,7 @@ export function emptyCounts(): LoadCounts {
   return { sent: 0, placed: 0, cancelled: 0, errors: 0, skipped: 0 };
 }
 
-/** Plays the phases once; resolves with the totals. */
+/** Plays the phases once; resolves with the totals once the last requests have answered or timed out. */
 export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
   const maxInFlight = options.maxInFlight ?? 5000;
   const reportEveryMs = options.reportEveryMs ?? 5000;
@@ -59,6 +59,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
   const totals = emptyCounts();
   let interval = emptyCounts();
   let inFlight = 0;
+  const pending = new Set<Promise<void>>();
   let due = 0;
   let userId = 0;
   const startedAt = performance.now();
@@ -80,7 +81,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
     // A timer of our own: a pending fetch does not keep AbortSignal.timeout() alive.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
-    fetch(`${options.target}/checkout`, {
+    const request = fetch(`${options.target}/checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId: `u${userId}`, items: 1 + (userId % 3), amount: 20 + (userId % 50) }),
@@ -96,7 +97,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
       .finally(() => {
         clearTimeout(timer);
         inFlight--;
+        pending.delete(request);
       });
+    pending.add(request);
   };
 
   while (!options.signal?.aborted) {
@@ -125,5 +128,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadCounts> {
     }
     await sleep(TICK_MS);
   }
+  await Promise.allSettled(pending);
   return totals;
 }

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV, type Mode } from '../apps/demo/src/config.js';
+import { afternoon } from '../apps/demo/src/load/afternoon.js';
+import { type LoadCounts, runLoad } from '../apps/demo/src/load/loadGenerator.js';
+import { type RunningServices, startServices } from '../apps/demo/src/processes.js';
+import { type RunningDashboard, startDashboard } from './support/dashboard.js';
+import { getJson, waitFor } from './support/waitFor.js';
+
+/**
+ * The reference incident, shortened to seconds: the real dashboard (API
+ * only), the six demo services as separate processes and the load generator,
+ * once per mode. Assertions read the API a person's screen is drawn from.
+ *
+ * Scale: 10 → 150 checkouts/s (the demo's defaults), the story's 30 s
+ * timeouts compressed 10× to 3 s, 4 s of normal traffic then 14 s of spike.
+ */
+const BASE_RPS = 10;
+const SPIKE_FACTOR = 15;
+const TIME_SCALE = 10;
+
+interface Service {
+  name: string;
+  health: 'healthy' | 'degraded' | 'failing';
+  ownHealth: 'healthy' | 'degraded' | 'failing';
+  reasons: string[];
+}
+interface Edge {
+  source: string;
+  target: string;
+  calls: number;
+  errorRate: number;
+  p99Ms: number | null;
+  outcomes: Record<'success' | 'failure' | 'timeout' | 'short_circuited' | 'bulkhead_rejected', number>;
+  breaker: { name: string; state: string } | null;
+  retryAmplification: number | null;
+  inflight: number | null;
+  blockedShare: number | null;
+}
+interface Topology {
+  services: Service[];
+  edges: Edge[];
+  cascade: { rootCauses: string[]; blastRadius: string[]; sentence: string };
+}
+interface BulkheadRow {
+  service: string;
+  name: string;
+  saturation: number | null;
+  saturatedShare: number;
+  rejectionsPerSec: number;
+}
+interface BreakerTransition {
+  from: string | null;
+  to: string;
+}
+
+interface Scenario {
+  dashboard: RunningDashboard;
+  services: RunningServices;
+  load: LoadCounts;
+  /** Breaker states seen on order → payment while the spike ran. */
+  breakerStates: Set<string>;
+}
+
+async function runScenario(mode: Mode): Promise<Scenario> {
+  const dashboard = await startDashboard({ ui: false });
+  let services: RunningServices | undefined;
+  try {
+    services = await startServices({
+      endpoint: dashboard.url,
+      mode,
+      timeScale: TIME_SCALE,
+      port: () => 0,
+      warmUp: 10,
+      env: {
+        [ENV.BASE_RPS]: String(BASE_RPS),
+        [ENV.SPIKE_FACTOR]: String(SPIKE_FACTOR),
+        [ENV.METRIC_INTERVAL_MS]: '500',
+      },
+    });
+    const breakerStates = new Set<string>();
+    const watching = setInterval(() => {
+      getJson<Topology>(`${dashboard.url}/api/topology`)
+        .then((t) => {
+          const state = edge(t, 'order-service', 'payment-service')?.breaker?.state;
+          if (state) breakerStates.add(state);
+        })
+        .catch(() => {});
+    }, 500);
+    const [normal, , spike] = afternoon(SPIKE_FACTOR);
+    const load = await runLoad({
+      target: services.urls['user-service'],
+      baseRps: BASE_RPS,
+      timeScale: 1,
+      phases: [
+        { ...normal!, seconds: 4 },
+        { ...spike!, seconds: 14 },
+      ],
+    }).finally(() => clearInterval(watching));
+    return { dashboard, services, load, breakerStates };
+  } catch (error) {
+    await services?.stop();
+    await dashboard.stop();
+    throw error;
+  }
+}
+
+async function stopScenario(s: Scenario | undefined): Promise<void> {
+  if (!s) return;
+  await s.services.stop();
+  await s.dashboard.stop();
+}
+
+function edge(t: Topology, source: string, target: string): Edge | undefined {
+  return t.edges.find((e) => e.source === source && e.target === target);
+}
+
+function service(t: Topology, name: string): Service {
+  const s = t.services.find((x) => x.name === name);
+  if (!s) throw new Error(`${name} is not on the map: ${t.services.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+function uncontainedRate(e: Edge): number {
+  return e.calls > 0 ? (e.outcomes.failure + e.outcomes.timeout) / e.calls : 0;
+}
+
+/** What the map shows, once the last metric export has landed. */
+async function settledTopology(url: string, ready: (t: Topology) => boolean, what: string): Promise<Topology> {
+  return waitFor(
+    async () => {
+      const t = await getJson<Topology>(`${url}/api/topology`);
+      return ready(t) ? t : null;
+    },
+    { timeoutMs: 15_000, intervalMs: 500, what },
+  );
+}
+
+describe('demo: unprotected, the cascade spreads', () => {
+  let s: Scenario | undefined;
+  let topology: Topology;
+  beforeAll(async () => {
+    s = await runScenario('unprotected');
+    topology = await settledTopology(
+      s.dashboard.url,
+      (t) => {
+        const names = t.services.filter((x) => x.health !== 'healthy').map((x) => x.name);
+        return ['payment-service', 'order-service', 'user-service'].every((n) => names.includes(n));
+      },
+      'payment, order and user services all unhealthy',
+    ).catch(async (error) => {
+      const t = await getJson<Topology>(`${s!.dashboard.url}/api/topology`);
+      throw new Error(`${(error as Error).message}\n${JSON.stringify(t.services, null, 1)}`);
+    });
+  }, 120_000);
+  afterAll(() => stopScenario(s), 60_000);
+
+  it('customers see errors', () => {
+    expect(s!.load.errors / s!.load.sent).toBeGreaterThan(0.05);
+  });
+
+  it('traces the failure back to payment and shows its callers dragged down', () => {
+    const { cascade } = topology;
+    expect(
+      cascade.rootCauses.some((r) => r === 'payment-service' || r === 'payment-db'),
+      cascade.sentence,
+    ).toBe(true);
+    expect(cascade.blastRadius, cascade.sentence).toEqual(expect.arrayContaining(['order-service', 'user-service']));
+    expect(service(topology, 'order-service').health).not.toBe('healthy');
+    expect(service(topology, 'user-service').health).not.toBe('healthy');
+  });
+
+  it('shows callers blocked on payment: slow calls, retries, in-flight requests waiting', () => {
+    const orderToPayment = edge(topology, 'order-service', 'payment-service')!;
+    const userToOrder = edge(topology, 'user-service', 'order-service')!;
+    expect(orderToPayment.breaker?.state ?? 'none').not.toBe('open');
+    expect(orderToPayment.p99Ms ?? 0).toBeGreaterThanOrEqual(1000);
+    expect(userToOrder.p99Ms ?? 0).toBeGreaterThanOrEqual(1000);
+    expect(userToOrder.blockedShare ?? 0).toBeGreaterThanOrEqual(0.5);
+    expect(userToOrder.retryAmplification ?? 1).toBeGreaterThan(1);
+  });
+
+  it('shows payment’s database pool saturated', async () => {
+    const rows = await getJson<BulkheadRow[]>(`${s!.dashboard.url}/api/bulkheads`);
+    const pool = rows.find((r) => r.service === 'payment-service' && r.name === 'db-pool');
+    expect(pool, JSON.stringify(rows)).toBeDefined();
+    expect(pool!.saturatedShare).toBeGreaterThan(0);
+  });
+});
+
+describe('demo: protected, the spike stays contained to payment', () => {
+  let s: Scenario | undefined;
+  let topology: Topology;
+  beforeAll(async () => {
+    s = await runScenario('protected');
+    topology = await settledTopology(
+      s.dashboard.url,
+      (t) => (edge(t, 'order-service', 'payment-service')?.outcomes.short_circuited ?? 0) > 0,
+      'short-circuited calls to payment-service',
+    );
+  }, 120_000);
+  afterAll(() => stopScenario(s), 60_000);
+
+  it('opens the payment breaker', async () => {
+    const transitions = await getJson<BreakerTransition[]>(`${s!.dashboard.url}/api/breakers/payment/transitions`);
+    expect(transitions.some((t) => t.to === 'open') || s!.breakerStates.has('open'), JSON.stringify(transitions)).toBe(
+      true,
+    );
+    expect(edge(topology, 'order-service', 'payment-service')!.outcomes.short_circuited).toBeGreaterThan(100);
+  });
+
+  it('blames payment alone and keeps its callers healthy', () => {
+    const { cascade } = topology;
+    expect(cascade.rootCauses, cascade.sentence).toContain('payment-service');
+    expect(service(topology, 'payment-service').ownHealth).not.toBe('healthy');
+    for (const name of ['user-service', 'order-service', 'profile-service', 'inventory-service', 'email-service']) {
+      expect(service(topology, name).ownHealth, `${name}: ${service(topology, name).reasons.join('; ')}`).toBe(
+        'healthy',
+      );
+    }
+    const userToOrder = edge(topology, 'user-service', 'order-service')!;
+    expect(uncontainedRate(userToOrder)).toBeLessThan(0.05);
+    expect(userToOrder.p99Ms ?? 0).toBeLessThan(1000);
+  });
+
+  it('answers customers quickly: cancelled orders, not errors', () => {
+    expect(s!.load.errors / s!.load.sent).toBeLessThan(0.05);
+    expect(s!.load.cancelled).toBeGreaterThan(s!.load.sent * 0.2);
+  });
+
+  it('compensates the checkouts payment could not complete', async (ctx) => {
+    const res = await fetch(`${s!.dashboard.url}/api/sagas?status=compensated&name=checkout`);
+    if (res.status === 404) {
+      console.warn('GET /api/sagas is not served by this dashboard yet: saga assertions skipped');
+      ctx.skip();
+    }
+    const page = (await res.json()) as { runs: { name: string; status: string; failedStep: string | null }[] };
+    const compensated = page.runs.filter((r) => r.name === 'checkout' && r.status === 'compensated');
+    expect(compensated.length, JSON.stringify(page).slice(0, 500)).toBeGreaterThan(0);
+    expect(compensated.map((r) => r.failedStep)).toContain('charge-payment');
+  });
+});
