@@ -14,7 +14,18 @@ const axisStyle = { fontSize: 11, fill: 'var(--sg-muted)' };
 const tooltipStyle = { background: 'var(--sg-bg)', border: '1px solid var(--sg-border)', color: 'var(--sg-fg)' };
 
 /** Per saga type: compensation and failure rate, and duration percentiles, over time. */
-export function SagaStatsCharts({ points, bucketMs }: { points: SagaStatsPoint[]; bucketMs: number }) {
+export function SagaStatsCharts({
+  points,
+  bucketMs,
+  from,
+  to,
+}: {
+  points: SagaStatsPoint[];
+  bucketMs: number;
+  from: number;
+  to: number;
+}) {
+  const domain = [from, to];
   const byName = new Map<string, SagaStatsPoint[]>();
   for (const p of points) {
     const list = byName.get(p.name) ?? [];
@@ -40,20 +51,14 @@ export function SagaStatsCharts({ points, bucketMs }: { points: SagaStatsPoint[]
             <figcaption className={styles.chartTitle}>
               {name || 'unnamed'}{' '}
               <span className={styles.muted}>
-                · {total} runs · buckets of {formatDuration(bucketMs)}
+                · {total} {total === 1 ? 'run' : 'runs'} · buckets of {formatDuration(bucketMs)}
               </span>
             </figcaption>
             <p className={styles.chartLabel}>Compensation and failure rate (% of finished runs)</p>
             <ResponsiveContainer width="100%" height={140}>
               <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
                 <CartesianGrid stroke="var(--sg-grid)" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  domain={['dataMin', 'dataMax']}
-                  tickFormatter={timeLabel}
-                  tick={axisStyle}
-                />
+                <XAxis dataKey="t" type="number" domain={domain} tickFormatter={timeLabel} tick={axisStyle} />
                 <YAxis domain={[0, 100]} tick={axisStyle} unit="%" />
                 <Tooltip labelFormatter={(v) => timeLabel(Number(v))} contentStyle={tooltipStyle} />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
@@ -82,13 +87,7 @@ export function SagaStatsCharts({ points, bucketMs }: { points: SagaStatsPoint[]
             <ResponsiveContainer width="100%" height={140}>
               <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
                 <CartesianGrid stroke="var(--sg-grid)" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  domain={['dataMin', 'dataMax']}
-                  tickFormatter={timeLabel}
-                  tick={axisStyle}
-                />
+                <XAxis dataKey="t" type="number" domain={domain} tickFormatter={timeLabel} tick={axisStyle} />
                 <YAxis tick={axisStyle} />
                 <Tooltip
                   labelFormatter={(v) => timeLabel(Number(v))}

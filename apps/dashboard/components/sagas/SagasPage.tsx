@@ -27,6 +27,8 @@ const RANGES: Record<string, { label: string; ms: number | null }> = {
 const DEFAULT_RANGE = '24h';
 const PAGE_SIZE = 50;
 const STATS_REFRESH_MS = 30_000;
+/** After a run finishes live, the stats reload this much later (the server caches them 10 s). */
+const LIVE_STATS_DELAY_MS = 11_000;
 /** Stats for "all time" cover the last week: retention is usually shorter anyway. */
 const ALL_TIME_STATS_MS = 7 * 86_400_000;
 
@@ -69,6 +71,9 @@ export function SagasPage() {
   const [connected, setConnected] = useState(false);
   const [stats, setStats] = useState<SagaStatsResponse | null>(null);
   const fromRef = useRef<number | undefined>(undefined);
+  /** Reloads the stats; set by the stats effect, called (throttled) when runs arrive live. */
+  const reloadStats = useRef<() => void>(() => {});
+  const statsReloadPending = useRef(false);
 
   useEffect(() => setNameDraft(filters.name), [filters.name]);
 
@@ -118,6 +123,7 @@ export function SagasPage() {
         });
     };
     load();
+    reloadStats.current = load;
     const timer = setInterval(load, STATS_REFRESH_MS);
     return () => {
       controller.abort();
@@ -130,6 +136,14 @@ export function SagasPage() {
       listenToSagas({
         onConnection: setConnected,
         onRun: (run) => {
+          if (run.endedAt !== null && !statsReloadPending.current) {
+            // Finished runs change the stats; reload them at most every few seconds.
+            statsReloadPending.current = true;
+            setTimeout(() => {
+              statsReloadPending.current = false;
+              reloadStats.current();
+            }, LIVE_STATS_DELAY_MS);
+          }
           setRuns((current) => {
             const i = current.findIndex((r) => r.id === run.id);
             if (i >= 0) {
@@ -244,7 +258,7 @@ export function SagasPage() {
           Per saga type
         </h2>
         {stats ? (
-          <SagaStatsCharts points={stats.points} bucketMs={stats.bucketMs} />
+          <SagaStatsCharts points={stats.points} bucketMs={stats.bucketMs} from={stats.from} to={stats.to} />
         ) : (
           <p className={styles.muted}>Loading…</p>
         )}

@@ -39,6 +39,8 @@ export interface GanttLane {
 export interface GanttTick {
   x: number;
   label: string;
+  /** Labels near the right edge end at their tick instead of starting there. */
+  anchor: 'start' | 'end';
 }
 
 export interface GanttLayout {
@@ -59,15 +61,19 @@ export interface GanttLayout {
 const AXIS_HEIGHT = 24;
 const BAR_PAD = 4;
 const MIN_BAR_WIDTH = 3;
+/** Room under a lane for the failed step's error line. */
+const ERROR_LINE = 16;
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   const minutes = Math.floor(ms / 60_000);
   const seconds = Math.round((ms % 60_000) / 1000);
-  return minutes < 60 ? `${minutes} min ${seconds} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 60) return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** A round tick step giving about `count` ticks over `spanMs`. */
@@ -109,7 +115,8 @@ export function layoutGantt(run: SagaRunDetail, options: GanttOptions): GanttLay
       else rowEnds[row] = step.endedAt;
       placed.push({ step, row });
     }
-    const laneHeight = Math.max(1, rowEnds.length) * rowHeight;
+    const hasError = placed.some(({ step }) => step.status === 'failed' && step.error);
+    const laneHeight = Math.max(1, rowEnds.length) * rowHeight + (hasError ? ERROR_LINE : 0);
     lanes.push({ service, y, height: laneHeight });
     for (const { step, row } of placed) {
       const x = plotX + (step.startedAt - t0) * scale;
@@ -137,7 +144,10 @@ export function layoutGantt(run: SagaRunDetail, options: GanttOptions): GanttLay
 
   const step = tickStep(t1 - t0, Math.max(2, Math.floor(plotWidth / 110)));
   const ticks: GanttTick[] = [];
-  for (let t = 0; t <= t1 - t0 + 1e-9; t += step) ticks.push({ x: plotX + t * scale, label: `+${formatDuration(t)}` });
+  for (let t = 0; t <= t1 - t0 + 1e-9; t += step) {
+    const x = plotX + t * scale;
+    ticks.push({ x, label: `+${formatDuration(t)}`, anchor: x > width - 90 ? 'end' : 'start' });
+  }
 
   return { width, height: y + 8, plotX, plotWidth, axisY: AXIS_HEIGHT, lanes, bars, ticks, undoPath, t0, t1 };
 }
