@@ -1,9 +1,10 @@
 import type { Suite } from './lib/suite.js';
 import { ingestSuite } from './suites/ingest.js';
 import { instrumentationSuite } from './suites/instrumentation.js';
+import { liveLatencySuite } from './suites/liveLatency.js';
 
 /**
  * Every suite `npm run bench` knows, in the order it runs them. To add one,
  * write `bench/suites/<name>.ts` exporting a `Suite` and list it here.
  */
-export const suites: readonly Suite[] = [instrumentationSuite, ingestSuite];
+export const suites: readonly Suite[] = [instrumentationSuite, ingestSuite, liveLatencySuite];
