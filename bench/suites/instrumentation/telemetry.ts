@@ -2,7 +2,8 @@
  * A real OpenTelemetry SDK for the Faultline contestants, configured the way
  * `@faultline/instrumentation/setup` configures an application's: a
  * MeterProvider whose reader collects every second (the dashboard's live
- * interval) and a TracerProvider, registered globally. Exporters stay in
+ * interval) with the package's metric producer attached, and a
+ * TracerProvider, registered globally. Exporters stay in
  * memory, so what is measured is the SDK's work, not the network's.
  *
  * The AsyncLocalStorage context manager is optional (`--flag als`): on Node 20
@@ -17,6 +18,7 @@
  * sampler, switched before each sample of the contestant concerned (the
  * global provider can be registered only once per process).
  */
+import { faultlineMetricProducer } from '@faultline/instrumentation/metric-producer';
 import { type Attributes, type Context, context, type Link, metrics, type SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -99,7 +101,14 @@ export const METRIC_EXPORT_INTERVAL_MS = 1000;
 
 export function startBenchTelemetry(options: { asyncLocalStorage: boolean }): BenchTelemetry {
   const exporter = new CountingMetricExporter();
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS });
+  // As startTelemetry does: the package's pre-aggregated per-call metrics are
+  // exported by its producer at collection time.
+  const producer = faultlineMetricProducer();
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,
+    metricProducers: [producer],
+  });
   const meterProvider = new MeterProvider({ readers: [reader] });
   const sampler = new SwitchableSampler();
   const spans = new InMemorySpanExporter();
@@ -125,6 +134,7 @@ export function startBenchTelemetry(options: { asyncLocalStorage: boolean }): Be
     },
     async shutdown() {
       await Promise.all([meterProvider.shutdown(), tracerProvider.shutdown()]);
+      producer.shutdown();
       metrics.disable();
       trace.disable();
       context.disable();

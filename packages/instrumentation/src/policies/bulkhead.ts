@@ -2,7 +2,9 @@ import { type Attributes, diag } from '@opentelemetry/api';
 import { type Clock, systemClock } from '../clock.js';
 import { BulkheadRejectedError } from '../errors.js';
 import { type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
+import { FixedCounter, FixedHistogram } from '../telemetry/fixedHistogram.js';
 import { instruments } from '../telemetry/instruments.js';
+import { metricRoute } from '../telemetry/metricRoute.js';
 import { ATTR } from '../telemetry/names.js';
 import { type BulkheadGaugeSource, registerBulkhead } from '../telemetry/registry.js';
 import { type DeadlineEntry, type DeadlineScheduler, type DeadlineSlot, schedulerFor } from './deadlineScheduler.js';
@@ -80,6 +82,8 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
   readonly queueTimeoutMs: number | undefined;
   readonly clock: Clock;
   readonly gaugeAttributes: Attributes;
+  readonly queueWait: FixedHistogram;
+  readonly rejections: FixedCounter;
   private readonly scheduler: DeadlineScheduler;
   private readonly chain: readonly Stage[] = [this];
   private readonly endpoint: Endpoint | undefined;
@@ -115,6 +119,8 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
     const attributes: Attributes = { [ATTR.BULKHEAD_NAME]: this.name };
     if (this.dependency !== undefined) attributes[ATTR.PEER_SERVICE] = this.dependency;
     this.gaugeAttributes = Object.freeze(attributes);
+    this.queueWait = new FixedHistogram(this.gaugeAttributes);
+    this.rejections = new FixedCounter(this.gaugeAttributes);
     registerBulkhead(this);
   }
 
@@ -218,6 +224,10 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
   }
 
   private countRejection(): void {
+    if (metricRoute.preAggregated) {
+      this.rejections.add(1);
+      return;
+    }
     try {
       instruments().bulkheadRejections.add(1, this.gaugeAttributes);
     } catch (error) {
@@ -226,6 +236,10 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
   }
 
   private recordQueueWait(waitedMs: number): void {
+    if (metricRoute.preAggregated) {
+      this.queueWait.record(waitedMs / 1000);
+      return;
+    }
     try {
       instruments().bulkheadQueueWait.record(waitedMs / 1000, this.gaugeAttributes);
     } catch (error) {

@@ -9,10 +9,12 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Call } from '../policies/policy.js';
+import type { FixedHistogram } from './fixedHistogram.js';
 import { instruments, tracer } from './instruments.js';
+import { metricRoute } from './metricRoute.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 import { outcomeOf } from './outcome.js';
-import { type InflightCounter, inflightCounter } from './registry.js';
+import { durationSeries, type InflightCounter, inflightCounter } from './registry.js';
 
 /**
  * Where a guarded call's span comes from.
@@ -97,6 +99,8 @@ export class Endpoint {
   readonly spanOptions: SpanOptions;
   readonly inflight: InflightCounter;
   readonly durationAttributes: Readonly<Record<Outcome, Attributes>>;
+  /** The pre-aggregated duration series of the dependency, by outcome. */
+  readonly durations: Readonly<Record<Outcome, FixedHistogram>>;
 
   constructor(
     readonly dependency: string,
@@ -113,6 +117,7 @@ export class Endpoint {
       byOutcome[outcome] = Object.freeze({ [ATTR.PEER_SERVICE]: dependency, [ATTR.OUTCOME]: outcome });
     }
     this.durationAttributes = Object.freeze(byOutcome);
+    this.durations = durationSeries(dependency);
   }
 }
 
@@ -147,7 +152,12 @@ function startCallSpan(endpoint: Endpoint): Span {
 function finish(scope: CallScope, outcome: Outcome, error: unknown, startedAt: number): void {
   try {
     const endpoint = scope.endpoint;
-    instruments().callDuration.record((performance.now() - startedAt) / 1000, endpoint.durationAttributes[outcome]);
+    const seconds = (performance.now() - startedAt) / 1000;
+    // instruments() also registers the gauges with the current MeterProvider,
+    // on either metric route (see metricRoute.ts).
+    const api = instruments();
+    if (metricRoute.preAggregated) endpoint.durations[outcome].record(seconds);
+    else api.callDuration.record(seconds, endpoint.durationAttributes[outcome]);
     const span = scope.span;
     if (scope.target !== undefined) {
       span.setAttribute(ATTR.OUTCOME, outcome);

@@ -11,6 +11,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
+import { metricRoute } from './metricRoute.js';
 import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, UNIT } from './names.js';
 import { inflightCounters, liveBreakers, liveBulkheads } from './registry.js';
 
@@ -23,7 +24,15 @@ export interface Instruments {
   readonly retryAttempts: Counter;
 }
 
-const VERSION = '0.1.0';
+/** Version of the instrumentation scope. @internal */
+export const SCOPE_VERSION = '0.1.0';
+
+/** Descriptions of the metrics that both the API instruments and the metric producer emit. @internal */
+export const DESCRIPTION = {
+  CALL_DURATION: 'Duration of guarded calls to a dependency, by outcome.',
+  BULKHEAD_REJECTIONS: 'Calls a bulkhead turned away (full, or queue wait exceeded).',
+  BULKHEAD_QUEUE_WAIT: 'Time calls spent queued in a bulkhead before a permit or a rejection.',
+} as const;
 
 let meterProvider: MeterProvider | undefined;
 let current: Instruments | undefined;
@@ -42,7 +51,7 @@ export function instruments(): Instruments {
   const provider = metrics.getMeterProvider();
   if (provider !== meterProvider || current === undefined) {
     meterProvider = provider;
-    current = create(provider.getMeter(SCOPE_NAME, VERSION));
+    current = create(provider.getMeter(SCOPE_NAME, SCOPE_VERSION));
   }
   return current;
 }
@@ -52,7 +61,7 @@ export function tracer(): Tracer {
   const provider = trace.getTracerProvider();
   if (provider !== tracerProvider || currentTracer === undefined) {
     tracerProvider = provider;
-    currentTracer = provider.getTracer(SCOPE_NAME, VERSION);
+    currentTracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   }
   return currentTracer;
 }
@@ -74,7 +83,7 @@ function create(meter: Meter): Instruments {
   const buckets = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
   const created: Instruments = {
     callDuration: meter.createHistogram(METRIC.CALL_DURATION, {
-      description: 'Duration of guarded calls to a dependency, by outcome.',
+      description: DESCRIPTION.CALL_DURATION,
       unit: UNIT.SECONDS,
       advice: buckets,
     }),
@@ -83,11 +92,11 @@ function create(meter: Meter): Instruments {
       unit: UNIT.TRANSITIONS,
     }),
     bulkheadRejections: meter.createCounter(METRIC.BULKHEAD_REJECTIONS, {
-      description: 'Calls a bulkhead turned away (full, or queue wait exceeded).',
+      description: DESCRIPTION.BULKHEAD_REJECTIONS,
       unit: UNIT.CALLS,
     }),
     bulkheadQueueWait: meter.createHistogram(METRIC.BULKHEAD_QUEUE_WAIT, {
-      description: 'Time calls spent queued in a bulkhead before a permit or a rejection.',
+      description: DESCRIPTION.BULKHEAD_QUEUE_WAIT,
       unit: UNIT.SECONDS,
       advice: buckets,
     }),
@@ -98,6 +107,23 @@ function create(meter: Meter): Instruments {
   };
   registerGauges(meter);
   return created;
+}
+
+let collectionsWithoutProducer = 0;
+
+/**
+ * A producer that exists but never collects means per-call metrics are
+ * recorded where nobody reads them (see metricRoute.ts): say so once, after
+ * two SDK collections (the first may run before the producer's own).
+ */
+function checkProducerAttached(): void {
+  if (!metricRoute.preAggregated || metricRoute.collected || collectionsWithoutProducer < 0) return;
+  if (++collectionsWithoutProducer < 2) return;
+  collectionsWithoutProducer = -1;
+  diag.warn(
+    '@faultline/instrumentation: a Faultline metric producer was created but has not collected while the SDK did: ' +
+      'pass it to your MetricReader (metricProducers), or shut it down to record per-call metrics through the API',
+  );
 }
 
 function registerGauges(meter: Meter): void {
@@ -144,6 +170,7 @@ function registerGauges(meter: Meter): void {
     inflight,
   ];
   meter.addBatchObservableCallback((result: BatchObservableResult) => {
+    checkProducerAttached();
     try {
       for (const breaker of liveBreakers()) {
         const state = breaker.state;

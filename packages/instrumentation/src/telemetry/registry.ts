@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR } from './names.js';
+import { type FixedCounter, FixedHistogram } from './fixedHistogram.js';
+import { ATTR, OUTCOME, type Outcome } from './names.js';
 
 /**
  * Live objects the observable gauges read at collection time. Registering is
@@ -25,6 +26,10 @@ export interface BulkheadGaugeSource {
   readonly queued: number;
   readonly maxConcurrent: number;
   readonly maxQueue: number;
+  /** `resilience.bulkhead.queue.wait` when metrics are pre-aggregated (see metricRoute.ts). */
+  readonly queueWait: FixedHistogram;
+  /** `resilience.bulkhead.rejections` when metrics are pre-aggregated. */
+  readonly rejections: FixedCounter;
 }
 
 /** Calls currently waiting on one dependency. @internal */
@@ -38,6 +43,7 @@ export interface InflightCounter {
 const breakers = new Set<WeakRef<BreakerGaugeSource>>();
 const bulkheads = new Set<WeakRef<BulkheadGaugeSource>>();
 const inflight = new Map<string, InflightCounter>();
+const durations = new Map<string, Readonly<Record<Outcome, FixedHistogram>>>();
 
 /** @internal */
 export function registerBreaker(source: BreakerGaugeSource): void {
@@ -57,6 +63,31 @@ export function inflightCounter(dependency: string): InflightCounter {
     inflight.set(dependency, counter);
   }
   return counter;
+}
+
+/**
+ * The pre-aggregated `resilience.call.duration` series of `dependency`, one per
+ * outcome, created on first use and kept for the life of the process (a
+ * dependency's series are few and cumulative). @internal
+ */
+export function durationSeries(dependency: string): Readonly<Record<Outcome, FixedHistogram>> {
+  let series = durations.get(dependency);
+  if (series === undefined) {
+    const byOutcome = {} as Record<Outcome, FixedHistogram>;
+    for (const outcome of Object.values(OUTCOME)) {
+      byOutcome[outcome] = new FixedHistogram(
+        Object.freeze({ [ATTR.PEER_SERVICE]: dependency, [ATTR.OUTCOME]: outcome }),
+      );
+    }
+    series = Object.freeze(byOutcome);
+    durations.set(dependency, series);
+  }
+  return series;
+}
+
+/** Every pre-aggregated call-duration series. @internal */
+export function allDurationSeries(): Iterable<Readonly<Record<Outcome, FixedHistogram>>> {
+  return durations.values();
 }
 
 function* live<T extends object>(refs: Set<WeakRef<T>>): Generator<T> {

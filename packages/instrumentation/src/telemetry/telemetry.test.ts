@@ -1,13 +1,6 @@
 import { context, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  AggregationTemporality,
-  DataPointType,
-  type Histogram,
-  MeterProvider,
-  type MetricData,
-  MetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrument } from '../clients/instrument.js';
@@ -17,19 +10,8 @@ import { circuitBreaker } from '../policies/circuitBreaker.js';
 import { compose } from '../policies/compose.js';
 import { retry } from '../policies/retry.js';
 import { timeout } from '../policies/timeout.js';
-import { ATTR, DURATION_BUCKETS_S, EVENT, METRIC, OUTCOME, SCOPE_NAME, UNIT } from './names.js';
-
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { collectByName, pinMetricsContract, TestReader } from './metricsContract.testSupport.js';
+import { ATTR, EVENT, OUTCOME } from './names.js';
 
 const spans = new InMemorySpanExporter();
 const reader = new TestReader();
@@ -51,22 +33,7 @@ beforeEach(() => {
   spans.reset();
 });
 
-async function collect(): Promise<Map<string, MetricData>> {
-  const { resourceMetrics } = await reader.collect();
-  const byName = new Map<string, MetricData>();
-  for (const scope of resourceMetrics.scopeMetrics) {
-    if (scope.scope.name !== SCOPE_NAME) continue;
-    for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
-  }
-  return byName;
-}
-
-function points(metric: MetricData | undefined, filter: Record<string, unknown> = {}) {
-  expect(metric).toBeDefined();
-  return (metric?.dataPoints ?? []).filter((point) =>
-    Object.entries(filter).every(([key, value]) => point.attributes[key] === value),
-  );
-}
+const collect = () => collectByName(reader);
 
 function callSpans(name: string): ReadableSpan[] {
   return spans.getFinishedSpans().filter((span) => span.name === name);
@@ -198,98 +165,8 @@ describe('call spans', () => {
   });
 });
 
-describe('metrics', () => {
+describe('metrics through the @opentelemetry/api instruments (no Faultline producer)', () => {
   it('pins every name, unit and attribute of the contract', async () => {
-    const breaker = circuitBreaker({
-      name: 'm-breaker',
-      dependency: 'm-dep',
-      window: { kind: 'count', size: 2 },
-      minimumCalls: 2,
-    });
-    const pool = bulkhead({ name: 'm-pool', dependency: 'm-dep', maxConcurrent: 1, maxQueue: 1 });
-    const guard = compose(pool, breaker, retry({ maxAttempts: 1 }));
-    let release!: () => void;
-    const held = guard.execute(() => new Promise<void>((resolve) => (release = resolve)));
-    const queued = guard.execute(async () => 'queued');
-    await guard.execute(async () => 1).catch(() => {}); // bulkhead_rejected
-
-    let byName = await collect();
-    expect(points(byName.get(METRIC.DEPENDENCY_INFLIGHT), { [ATTR.PEER_SERVICE]: 'm-dep' })[0]?.value).toBe(2);
-    expect(points(byName.get(METRIC.BULKHEAD_ACTIVE), { [ATTR.BULKHEAD_NAME]: 'm-pool' })[0]?.value).toBe(1);
-    expect(points(byName.get(METRIC.BULKHEAD_QUEUED), { [ATTR.BULKHEAD_NAME]: 'm-pool' })[0]?.value).toBe(1);
-    release();
-    await Promise.all([held, queued]);
-    await guard.execute(failing).catch(() => {}); // window [success, failure]: 0.5 >= 0.5, opens
-    await guard.execute(failing).catch(() => {}); // short-circuited
-    await guard.execute(failing).catch(() => {}); // short-circuited
-
-    byName = await collect();
-    const expectations: [string, string, DataPointType][] = [
-      [METRIC.CALL_DURATION, UNIT.SECONDS, DataPointType.HISTOGRAM],
-      [METRIC.BREAKER_STATE, UNIT.RATIO, DataPointType.GAUGE],
-      [METRIC.BREAKER_TRANSITIONS, UNIT.TRANSITIONS, DataPointType.SUM],
-      [METRIC.BREAKER_FAILURE_RATE, UNIT.RATIO, DataPointType.GAUGE],
-      [METRIC.BREAKER_SLOW_CALL_RATE, UNIT.RATIO, DataPointType.GAUGE],
-      [METRIC.BULKHEAD_ACTIVE, UNIT.CALLS, DataPointType.GAUGE],
-      [METRIC.BULKHEAD_QUEUED, UNIT.CALLS, DataPointType.GAUGE],
-      [METRIC.BULKHEAD_LIMIT, UNIT.CALLS, DataPointType.GAUGE],
-      [METRIC.BULKHEAD_QUEUE_LIMIT, UNIT.CALLS, DataPointType.GAUGE],
-      [METRIC.BULKHEAD_REJECTIONS, UNIT.CALLS, DataPointType.SUM],
-      [METRIC.BULKHEAD_QUEUE_WAIT, UNIT.SECONDS, DataPointType.HISTOGRAM],
-      [METRIC.RETRY_ATTEMPTS, UNIT.ATTEMPTS, DataPointType.SUM],
-      [METRIC.DEPENDENCY_INFLIGHT, UNIT.CALLS, DataPointType.GAUGE],
-    ];
-    for (const [name, unit, type] of expectations) {
-      const metric = byName.get(name);
-      expect(metric, name).toBeDefined();
-      expect(metric?.descriptor.unit, name).toBe(unit);
-      expect(metric?.dataPointType, name).toBe(type);
-    }
-
-    const durations = points(byName.get(METRIC.CALL_DURATION), { [ATTR.PEER_SERVICE]: 'm-dep' });
-    expect(new Set(durations.map((p) => p.attributes[ATTR.OUTCOME]))).toEqual(
-      new Set([OUTCOME.SUCCESS, OUTCOME.FAILURE, OUTCOME.BULKHEAD_REJECTED, OUTCOME.SHORT_CIRCUITED]),
-    );
-    for (const point of durations) {
-      expect(Object.keys(point.attributes).sort()).toEqual([ATTR.OUTCOME, ATTR.PEER_SERVICE].sort());
-      expect((point.value as Histogram).buckets.boundaries).toEqual(DURATION_BUCKETS_S);
-    }
-
-    const states = points(byName.get(METRIC.BREAKER_STATE), { [ATTR.BREAKER_NAME]: 'm-breaker' });
-    expect(states).toHaveLength(5);
-    for (const point of states) {
-      expect(point.attributes[ATTR.PEER_SERVICE]).toBe('m-dep');
-      expect(point.value).toBe(point.attributes[ATTR.BREAKER_STATE] === 'open' ? 1 : 0);
-    }
-    const transitions = points(byName.get(METRIC.BREAKER_TRANSITIONS), { [ATTR.BREAKER_NAME]: 'm-breaker' });
-    expect(transitions.map((p) => p.attributes)).toEqual([
-      {
-        [ATTR.BREAKER_NAME]: 'm-breaker',
-        [ATTR.PEER_SERVICE]: 'm-dep',
-        [ATTR.TRANSITION_FROM]: 'closed',
-        [ATTR.TRANSITION_TO]: 'open',
-      },
-    ]);
-    expect(points(byName.get(METRIC.BREAKER_FAILURE_RATE), { [ATTR.BREAKER_NAME]: 'm-breaker' })[0]).toMatchObject({
-      value: 0.5,
-      attributes: { [ATTR.BREAKER_NAME]: 'm-breaker', [ATTR.PEER_SERVICE]: 'm-dep' },
-    });
-    expect(points(byName.get(METRIC.BREAKER_SLOW_CALL_RATE), { [ATTR.BREAKER_NAME]: 'm-breaker' })[0]?.value).toBe(0);
-
-    const poolAttributes = { [ATTR.BULKHEAD_NAME]: 'm-pool', [ATTR.PEER_SERVICE]: 'm-dep' };
-    expect(points(byName.get(METRIC.BULKHEAD_LIMIT), poolAttributes)[0]?.value).toBe(1);
-    expect(points(byName.get(METRIC.BULKHEAD_QUEUE_LIMIT), poolAttributes)[0]?.value).toBe(1);
-    expect(points(byName.get(METRIC.BULKHEAD_ACTIVE), poolAttributes)[0]?.value).toBe(0);
-    expect(points(byName.get(METRIC.BULKHEAD_REJECTIONS), poolAttributes)[0]?.value).toBe(1);
-    const queueWait = points(byName.get(METRIC.BULKHEAD_QUEUE_WAIT), poolAttributes)[0]?.value as Histogram;
-    expect(queueWait.count).toBe(1);
-    expect(queueWait.buckets.boundaries).toEqual(DURATION_BUCKETS_S);
-    expect(points(byName.get(METRIC.DEPENDENCY_INFLIGHT), { [ATTR.PEER_SERVICE]: 'm-dep' })[0]?.value).toBe(0);
-
-    const attempts = points(byName.get(METRIC.RETRY_ATTEMPTS), { [ATTR.PEER_SERVICE]: 'm-dep' });
-    expect(Object.fromEntries(attempts.map((p) => [p.attributes[ATTR.OUTCOME], p.value]))).toEqual({
-      [OUTCOME.SUCCESS]: 2,
-      [OUTCOME.FAILURE]: 1, // short-circuited calls never reach the retry inside the breaker
-    });
+    await pinMetricsContract(collect);
   });
 });
