@@ -24,6 +24,7 @@ const FLAGS = [
 ];
 const SHOTS = path.join(REPO_ROOT, 'test-results');
 const RENDER_BUDGET_MS = 500;
+const STUCK_SECONDS = 30;
 
 interface SpanSpec {
   service: string;
@@ -138,7 +139,7 @@ describe('sagas pages in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dashboard = await startDashboard({ ui: true });
+    dashboard = await startDashboard({ ui: true, env: { FAULTLINE_SAGA_STUCK_SECONDS: String(STUCK_SECONDS) } });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   });
 
@@ -266,6 +267,64 @@ describe('sagas pages in Chromium', () => {
     expect(renderMs).toBeLessThan(RENDER_BUDGET_MS);
     expect(wallMs).toBeLessThan(5000);
     await page.screenshot({ path: path.join(SHOTS, 'sagas-timeline-50-steps.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+
+  it('updates a running saga live and shows one without an end as stuck', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const reserve = {
+      service: 'inventory-service',
+      step: 'reserve-inventory',
+      index: 0,
+      kind: 'action' as const,
+      at: 0,
+      ms: 40,
+    };
+
+    const t0 = Date.now() - 500;
+    const live = 'browser-running-then-done';
+    await send(dashboard.url, otlpJson('12'.repeat(16), sagaSpans(live, 'checkout', t0, [reserve], null, 0)));
+    await waitFor(() => getJson(`${dashboard.url}/api/sagas/${live}`).catch(() => null), {
+      what: 'running run stored',
+    });
+    await page.goto(`${dashboard.url}/sagas/${live}`);
+    await page.locator('h1 [data-status="running"]').waitFor();
+    await send(
+      dashboard.url,
+      otlpJson(
+        '12'.repeat(16),
+        sagaSpans(
+          live,
+          'checkout',
+          t0,
+          [{ service: 'payment-service', step: 'charge-payment', index: 1, kind: 'action', at: 50, ms: 60 }],
+          'completed',
+          150,
+        ),
+      ),
+    );
+    await page.locator('h1 [data-status="completed"]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('saga-gantt').locator('g[data-kind="action"]').count()).toBe(2);
+
+    const stuck = 'browser-stuck';
+    await send(
+      dashboard.url,
+      otlpJson(
+        '34'.repeat(16),
+        sagaSpans(stuck, 'checkout', Date.now() - 2 * STUCK_SECONDS * 1000, [reserve], null, 0),
+      ),
+    );
+    await waitFor(
+      async () =>
+        (await getJson<{ status: string }>(`${dashboard.url}/api/sagas/${stuck}`).catch(() => null))?.status ===
+        'stuck',
+      { what: 'run marked stuck' },
+    );
+    await page.goto(`${dashboard.url}/sagas/${stuck}`);
+    await page.locator('h1 [data-status="stuck"]').waitFor();
+    await expect(page.getByRole('status').filter({ hasText: 'Stuck' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'sagas-timeline-stuck.png'), fullPage: true });
     await context.close();
   }, 60_000);
 

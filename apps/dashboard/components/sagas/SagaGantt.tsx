@@ -12,11 +12,19 @@ export interface SagaGanttProps {
 
 const CHAR_WIDTH = 7;
 
-/** Name inside the bar when it fits, else right of it. */
-function barText(bar: GanttBar): { text: string; inside: boolean } {
+/** Name inside the bar when it fits, else right of it, else (at the right edge) left of it. */
+function barText(
+  bar: GanttBar,
+  chartWidth: number,
+): { text: string; inside: boolean; x: number; anchor: 'start' | 'end' } {
   const icon = bar.failed ? '✕ ' : bar.step.kind === 'compensation' ? '↩ ' : '';
   const text = `${icon}${bar.step.name}`;
-  return { text, inside: text.length * CHAR_WIDTH + 10 < bar.width };
+  const textWidth = text.length * CHAR_WIDTH;
+  if (textWidth + 10 < bar.width) return { text, inside: true, x: bar.x + 6, anchor: 'start' };
+  if (bar.x + bar.width + 4 + textWidth <= chartWidth) {
+    return { text, inside: false, x: bar.x + bar.width + 4, anchor: 'start' };
+  }
+  return { text, inside: false, x: bar.x - 4, anchor: 'end' };
 }
 
 /**
@@ -124,7 +132,7 @@ export function SagaGantt({ run, nowMs }: SagaGanttProps) {
 
         {layout.bars.map((bar) => {
           const label = barLabel(bar);
-          const { text, inside } = barText(bar);
+          const { text, inside, x: textX, anchor } = barText(bar, layout.width);
           const compensation = bar.step.kind === 'compensation';
           const fill = bar.failed ? 'var(--sg-fail)' : compensation ? `url(#${hatch})` : 'var(--sg-action)';
           const stroke = bar.failed ? 'var(--sg-fail)' : compensation ? 'var(--sg-comp)' : 'var(--sg-action)';
@@ -160,7 +168,8 @@ export function SagaGantt({ run, nowMs }: SagaGanttProps) {
                 />
               )}
               <text
-                x={inside ? bar.x + 6 : bar.x + bar.width + 4}
+                x={textX}
+                textAnchor={anchor}
                 y={bar.y + bar.height / 2 + 4}
                 fontSize="12"
                 fontWeight={bar.failed ? 700 : 500}
@@ -198,8 +207,8 @@ export function SagaGantt({ run, nowMs }: SagaGanttProps) {
               strokeDasharray="2 2"
               style={{ stroke: run.status === 'stuck' ? 'var(--sg-warn)' : 'var(--sg-run)' }}
             />
-            <text x={nowX - 30} y={layout.axisY - 6} fontSize="10" style={{ fill: 'var(--sg-muted)' }}>
-              now
+            <text x={nowX - 4} y={layout.height - 4} fontSize="10" textAnchor="end" style={{ fill: 'var(--sg-muted)' }}>
+              {run.status === 'stuck' ? 'now (stuck)' : 'now'}
             </text>
           </g>
         )}

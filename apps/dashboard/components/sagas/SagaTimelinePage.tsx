@@ -12,6 +12,8 @@ import { listenToSagas } from './sagasSocket';
 
 const FALLBACK_POLL_MS = 5000;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** `/sagas/[id]`: one run's timeline, refreshed live while it has not ended. */
 export function SagaTimelinePage({ id }: { id: string }) {
   const [run, setRun] = useState<SagaRunDetail | null>(null);
@@ -99,8 +101,8 @@ export function SagaTimelinePage({ id }: { id: string }) {
             : `Took ${formatDuration(run.endedAt - run.startedAt)}`}
         </span>
         <span>
-          {run.services.length} services · {run.steps.length - compensations.length} actions · {compensations.length}{' '}
-          compensations
+          {plural(run.services.length, 'service')} · {plural(run.steps.length - compensations.length, 'action')} ·{' '}
+          {plural(compensations.length, 'compensation')}
         </span>
         {link ? (
           <a className={styles.link} href={link} target="_blank" rel="noreferrer">
@@ -113,7 +115,7 @@ export function SagaTimelinePage({ id }: { id: string }) {
 
       {run.status === 'stuck' && (
         <div className={styles.banner} role="status">
-          ⏸ Stuck: this run started {formatDuration(now - run.startedAt)} ago and has not ended. Its orchestrator may
+          ⚠ Stuck: this run started {formatDuration(now - run.startedAt)} ago and has not ended. Its orchestrator may
           have crashed or be waiting on a step that never returns.
         </div>
       )}

@@ -6,7 +6,7 @@ const GLYPH: Record<SagaStatus, string> = {
   compensated: '↩',
   failed: '✕',
   running: '▶',
-  stuck: '⏸',
+  stuck: '⚠',
 };
 
 /** Status as glyph + word: never colour alone. */
