@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import type { Call } from '../policies/policy.js';
 import type { FixedHistogram } from './fixedHistogram.js';
-import { instruments, tracer } from './instruments.js';
+import { instruments, tracer, tracingRegistered } from './instruments.js';
 import { metricRoute } from './metricRoute.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 import { outcomeOf } from './outcome.js';
@@ -141,6 +141,7 @@ export function endpointFor(dependency: string, operation: string): Endpoint {
 const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
 
 function startCallSpan(endpoint: Endpoint): Span {
+  if (!tracingRegistered()) return NOOP_SPAN;
   try {
     return tracer().startSpan(endpoint.spanName, endpoint.spanOptions);
   } catch (error) {

@@ -7,6 +7,7 @@ import {
   type MeterProvider,
   metrics,
   type Observable,
+  ProxyTracerProvider,
   type Tracer,
   type TracerProvider,
   trace,
@@ -64,6 +65,25 @@ export function tracer(): Tracer {
     currentTracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   }
   return currentTracer;
+}
+
+/** What the API's proxy provider delegates to while no SDK is registered. */
+const NO_DELEGATE = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether starting a span can produce anything: false while the global tracer
+ * provider is the API's proxy without a delegate (no SDK registered), whose
+ * tracers only hand out non-recording spans. Then call boundaries start no
+ * span at all, which is what the no-op tracer would amount to (a
+ * non-recording span is never made active by this package). With an SDK
+ * registered every call asks it, sampled or not: a sampler's decision depends
+ * on the trace id, the parent, the span name, kind and attributes, so no
+ * decision is cached or guessed here.
+ * @internal
+ */
+export function tracingRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_DELEGATE;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { context, type MeterProvider, metrics, type TracerProvider, trace } from '@opentelemetry/api';
+import { context, type MeterProvider, metrics, ProxyTracer, type TracerProvider, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AlwaysOffSampler,
@@ -6,7 +6,7 @@ import {
   TracerProvider as SdkTracerProvider,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bulkhead } from '../policies/bulkhead.js';
 import { circuitBreaker } from '../policies/circuitBreaker.js';
 import { compose } from '../policies/compose.js';
@@ -42,6 +42,22 @@ describe('telemetry never hurts the call', () => {
         throw new Error('real failure');
       }),
     ).rejects.toThrow('real failure'); // opens the breaker: transition reporting fails silently
+  });
+
+  it('starts no span at all while no tracer provider is registered', async () => {
+    const startSpan = vi.spyOn(ProxyTracer.prototype, 'startSpan');
+    try {
+      await expect(guard().execute(async () => 'ok')).resolves.toBe('ok');
+      expect(startSpan).not.toHaveBeenCalled();
+      const spans = new InMemorySpanExporter();
+      trace.setGlobalTracerProvider(
+        new SdkTracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
+      );
+      await expect(guard().execute(async () => 'ok')).resolves.toBe('ok');
+      expect(spans.getFinishedSpans().map((span) => span.name)).toEqual(['dep execute attempt', 'dep execute']);
+    } finally {
+      startSpan.mockRestore();
+    }
   });
 
   it('unsampled calls create no spans and still work', async () => {
