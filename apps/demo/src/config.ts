@@ -42,7 +42,7 @@ export const DEFAULTS = {
   sampleRatio: 0.2,
   dbPoolSize: 200,
   /** Measured on the 2-core reference machine with the dashboard and six services running (see README). */
-  baseRps: 20,
+  baseRps: 10,
   spikeFactor: 15,
   cycles: 3,
 } as const;

@@ -81,7 +81,7 @@ export function protectedPolicy(dependency: ServiceName, limits: ProtectedLimits
       slowCallDurationMs: limits.slowCallMs,
       slowCallRateThreshold: 0.5,
       openDurationMs: 5000,
-      halfOpenMaxCalls: 2,
+      halfOpenMaxCalls: 1,
     }),
     bulkhead({
       name: `${dependency.replace(/-service$/, '')}-calls`,
