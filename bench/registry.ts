@@ -2,9 +2,11 @@ import type { Suite } from './lib/suite.js';
 import { ingestSuite } from './suites/ingest.js';
 import { instrumentationSuite } from './suites/instrumentation.js';
 import { liveLatencySuite } from './suites/liveLatency.js';
+import { soakSuite } from './suites/soak.js';
 
 /**
  * Every suite `npm run bench` knows, in the order it runs them. To add one,
  * write `bench/suites/<name>.ts` exporting a `Suite` and list it here.
+ * Opt-in suites (`optIn`, e.g. the soak) run only when asked for.
  */
-export const suites: readonly Suite[] = [instrumentationSuite, ingestSuite, liveLatencySuite];
+export const suites: readonly Suite[] = [instrumentationSuite, ingestSuite, liveLatencySuite, soakSuite];
