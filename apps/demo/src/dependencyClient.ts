@@ -111,20 +111,20 @@ const propagatingFetch: FetchFunction = (input, init) => {
   return fetch(input, { ...init, headers });
 };
 
-export function dependencyClient(
-  dependency: ServiceName,
-  baseUrl: string,
-  timeScale: number,
-  mode: () => Mode,
-): DependencyClient {
-  const limits = { ...DEFAULT_LIMITS, ...EDGE_LIMITS[dependency] };
-  const fetchers: Record<Mode, FetchFunction> = {
-    protected: instrumentFetch({ dependency, policy: protectedPolicy(dependency, limits), fetch: propagatingFetch }),
-    unprotected: instrumentFetch({ dependency, policy: unprotectedPolicy(timeScale), fetch: propagatingFetch }),
-  };
+/**
+ * Compensations (release stock, refund) as a durable queue would send them:
+ * retried, with a deadline, but never refused by the breaker that opened
+ * because of the very failure being undone.
+ */
+export function compensationClient(dependency: ServiceName, baseUrl: string): DependencyClient {
+  const policy = compose(retry({ maxAttempts: 3, backoff: { initialMs: 20, maxMs: 200 } }), timeout({ ms: 1000 }));
+  return httpClient(baseUrl, instrumentFetch({ dependency, policy, fetch: propagatingFetch }));
+}
+
+function httpClient(baseUrl: string, fetcher: FetchFunction): DependencyClient {
   return {
     async call(method, path, body) {
-      const response = await fetchers[mode()](`${baseUrl}${path}`, {
+      const response = await fetcher(`${baseUrl}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? null : JSON.stringify(body),
@@ -139,6 +139,24 @@ export function dependencyClient(
       return { status: response.status, body: parsed };
     },
   };
+}
+
+export function dependencyClient(
+  dependency: ServiceName,
+  baseUrl: string,
+  timeScale: number,
+  mode: () => Mode,
+): DependencyClient {
+  const limits = { ...DEFAULT_LIMITS, ...EDGE_LIMITS[dependency] };
+  const fetchers: Record<Mode, FetchFunction> = {
+    protected: instrumentFetch({ dependency, policy: protectedPolicy(dependency, limits), fetch: propagatingFetch }),
+    unprotected: instrumentFetch({ dependency, policy: unprotectedPolicy(timeScale), fetch: propagatingFetch }),
+  };
+  const byMode: Record<Mode, DependencyClient> = {
+    protected: httpClient(baseUrl, fetchers.protected),
+    unprotected: httpClient(baseUrl, fetchers.unprotected),
+  };
+  return { call: (method, path, body) => byMode[mode()].call(method, path, body) };
 }
 
 /** The HTTP status a service answers with when a dependency call threw. */

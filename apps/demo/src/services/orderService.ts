@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { saga } from '@faultline/instrumentation';
-import { type CallResult, describeError, statusForError } from '../dependencyClient.js';
+import { type CallResult, compensationClient, describeError, statusForError } from '../dependencyClient.js';
 import type { Reply, Routes } from '../httpService.js';
 import type { ServiceContext } from './context.js';
 
@@ -45,6 +45,8 @@ export function orderRoutes(ctx: ServiceContext): Routes {
   const inventory = ctx.client('inventory-service');
   const payment = ctx.client('payment-service');
   const email = ctx.client('email-service');
+  const undoInventory = compensationClient('inventory-service', ctx.config.urls['inventory-service']);
+  const undoPayment = compensationClient('payment-service', ctx.config.urls['payment-service']);
 
   const reserve = (o: OrderInput) =>
     inventory
@@ -70,7 +72,7 @@ export function orderRoutes(ctx: ServiceContext): Routes {
         name: 'reserve-stock',
         action: ({ input }) => reserve(input),
         compensate: ({ result }) =>
-          inventory
+          undoInventory
             .call('DELETE', `/reservations/${idOf(result, 'reservationId')}`)
             .then((r) => expectOk('release-stock', r)),
       },
@@ -78,7 +80,7 @@ export function orderRoutes(ctx: ServiceContext): Routes {
         name: 'charge-payment',
         action: ({ input }) => charge(input),
         compensate: ({ result }) =>
-          payment
+          undoPayment
             .call('POST', `/charges/${idOf(result, 'chargeId')}/refund`)
             .then((r) => expectOk('refund-payment', r)),
       },
