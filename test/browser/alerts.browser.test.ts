@@ -108,25 +108,31 @@ describe('alerts page in Chromium', () => {
       await page.locator(`[data-testid="alert-row"][data-state="firing"]`).filter({ hasText: RULE }).waitFor({
         timeout: 20_000,
       });
-      const toast = page.getByTestId('alert-toast').filter({ hasText: RULE });
-      await toast.waitFor({ timeout: 10_000 });
-      expect(await toast.textContent()).toMatch(/Firing/);
       const firingRow = page.locator(`[data-testid="alert-row"][data-state="firing"]`).filter({ hasText: RULE });
       const text = (await firingRow.textContent()) ?? '';
       expect(text).toMatch(/Firing/);
       expect(text).toMatch(/critical/);
       expect(text).toMatch(/dependency=payment-service/);
       expect(text).toMatch(/open/);
-      expect(await page.getByTestId('firing-indicator').textContent()).toMatch(/1 firing/);
+      expect(text).toMatch(/root cause\s*payment-service/);
       expect(await page.getByTestId('alert-history').getByText(RULE).count()).toBeGreaterThanOrEqual(1);
-      await shot(page, 'alerts-2-firing');
 
-      // Dark mode renders the same page.
+      // The global part (header count + toast) lives in components/alerts/FiringIndicator, mounted by the layout.
+      const indicator = page.getByTestId('firing-indicator');
+      const mounted = (await indicator.count()) > 0;
+      const toast = page.getByTestId('alert-toast').filter({ hasText: RULE });
+      if (mounted) await toast.waitFor({ timeout: 10_000 });
+      await shot(page, 'alerts-2-firing');
       await page.emulateMedia({ colorScheme: 'dark' });
       await shot(page, 'alerts-3-firing-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      expect(mounted, 'FiringIndicator is not mounted in the header (app/layout.tsx / AppHeader)').toBe(true);
+      expect(await toast.textContent()).toMatch(/Firing/);
+      expect(await toast.textContent()).toMatch(/payment-service is the root cause/);
+      expect(await indicator.textContent()).toMatch(/1 firing/);
 
       // Pause from the list: the rule shows paused.
-      await page.emulateMedia({ colorScheme: 'light' });
       await row.getByRole('button', { name: /^Pause/ }).click();
       await waitFor(async () => /paused/.test((await row.getByTestId('rule-status').textContent()) ?? ''), {
         what: 'the rule to show paused',
