@@ -1,0 +1,258 @@
+'use client';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../lib/apiClient';
+import { type BreakerTransitionEvent, type DashboardConfig, LIVE_EVENTS, type Topology } from '../lib/apiTypes';
+import { breakerLook } from '../lib/breakerStyle';
+import { DEFAULT_LAYOUT, layoutGraph, type Positions, structureKey } from '../lib/graphLayout';
+import { filterTopology } from '../lib/topologyFilter';
+import { applyBreakerTransition, cascadePathIds } from '../lib/topologyUpdates';
+import { formatSelection, parseMapUrlState, type Selection } from '../lib/urlState';
+import { CascadeBanner } from './CascadeBanner';
+import { CascadeMap, type FitRequest } from './CascadeMap';
+import { EmptyState } from './EmptyState';
+import { useLiveEvent } from './LiveProvider';
+import { buildFlowElements } from './mapElements';
+import { SidePanel } from './SidePanel';
+import { TimeScrubber } from './TimeScrubber';
+import { pushQuery, replaceQuery } from './useUrlQuery';
+
+const DEFAULT_CONFIG: DashboardConfig = { traceUrlTemplate: '', retentionHours: 24 };
+
+interface LayoutState {
+  key: string;
+  positions: Positions;
+  engine: 'elk' | 'fast';
+  ms: number;
+}
+
+export function MapView() {
+  const params = useSearchParams();
+  const url = useMemo(() => parseMapUrlState(new URLSearchParams(params.toString())), [params]);
+  const live = url.at === null;
+
+  const [topology, setTopology] = useState<Topology | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [config, setConfig] = useState<DashboardConfig | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [liveTransitions, setLiveTransitions] = useState<BreakerTransitionEvent[]>([]);
+  const [emphasizePath, setEmphasizePath] = useState(false);
+  const [origin, setOrigin] = useState('');
+
+  useEffect(() => {
+    setOrigin(window.location.origin);
+    const ctrl = new AbortController();
+    api
+      .config(ctrl.signal)
+      .then(setConfig)
+      .catch(() => {
+        if (!ctrl.signal.aborted) setConfig(DEFAULT_CONFIG);
+      });
+    const tick = setInterval(() => setNow(Date.now()), 5_000);
+    return () => {
+      ctrl.abort();
+      clearInterval(tick);
+    };
+  }, []);
+
+  // The snapshot for the viewed moment; live mode then follows the socket.
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoadError(null);
+    api
+      .topology(url.at, ctrl.signal)
+      .then((t) => setTopology(t))
+      .catch((e: unknown) => {
+        if (!ctrl.signal.aborted) setLoadError(e instanceof Error ? e.message : String(e));
+      });
+    return () => ctrl.abort();
+  }, [url.at]);
+
+  useLiveEvent<Topology>(LIVE_EVENTS.TOPOLOGY, (t) => setTopology(t), live);
+  useLiveEvent<BreakerTransitionEvent>(LIVE_EVENTS.BREAKER_TRANSITION, (ev) => {
+    setLiveTransitions((prev) => [ev, ...prev].slice(0, 500));
+    if (live) setTopology((t) => (t ? applyBreakerTransition(t, ev) : t));
+  });
+
+  const filtered = useMemo(
+    () =>
+      filterTopology(topology ?? { services: [], edges: [] }, {
+        q: url.q,
+        onlyFailing: url.onlyFailing,
+        onlyOpenBreakers: url.onlyOpenBreakers,
+      }),
+    [topology, url.q, url.onlyFailing, url.onlyOpenBreakers],
+  );
+
+  // Layout only when the set of nodes or edges changes; numbers alone never move a node.
+  const layoutInput = useMemo(
+    () => ({ nodes: filtered.services.map((s) => s.name), edges: filtered.edges }),
+    [filtered],
+  );
+  const key = useMemo(() => structureKey(layoutInput), [layoutInput]);
+  const layoutInputRef = useRef(layoutInput);
+  layoutInputRef.current = layoutInput;
+  const [layout, setLayout] = useState<LayoutState | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    const t0 = performance.now();
+    void layoutGraph(layoutInputRef.current, DEFAULT_LAYOUT).then((r) => {
+      if (!cancelled) setLayout({ key, ...r, ms: performance.now() - t0 });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+
+  // Frame the view on first layout, after a filter change, and on "show path".
+  const [fit, setFit] = useState<FitRequest>({ seq: 0, nodeIds: [] });
+  const fitPending = useRef(true);
+  const filterKey = `${url.q}|${url.onlyFailing}|${url.onlyOpenBreakers}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filter key is the trigger
+  useEffect(() => {
+    fitPending.current = true;
+  }, [filterKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a layout lands
+  useEffect(() => {
+    if (!layout || !fitPending.current || !topology) return;
+    fitPending.current = false;
+    const sel = url.sel;
+    const ids = sel
+      ? sel.kind === 'node'
+        ? [sel.id]
+        : [sel.source, sel.target]
+      : [...topology.cascade.rootCauses, ...topology.cascade.blastRadius];
+    // Small maps: show everything unless a link asked for a selection.
+    const frameAll = !sel && layout.positions.size <= 150;
+    setFit((f) => ({ seq: f.seq + 1, nodeIds: frameAll ? [] : ids }));
+  }, [layout]);
+
+  const onSelect = useCallback((sel: Selection | null) => {
+    replaceQuery({ sel: sel ? formatSelection(sel) : null });
+  }, []);
+  const onTime = useCallback((at: number | null) => {
+    pushQuery({ at: at === null ? null : String(Math.round(at)) });
+  }, []);
+  const toggle = (name: 'failing' | 'open', on: boolean) => replaceQuery({ [name]: on ? null : '1' });
+  const onShowPath = () => {
+    const next = !emphasizePath;
+    setEmphasizePath(next);
+    if (next && topology) {
+      setFit((f) => ({ seq: f.seq + 1, nodeIds: [...topology.cascade.rootCauses, ...topology.cascade.blastRadius] }));
+    }
+  };
+
+  const elements = useMemo(() => {
+    if (!topology || !layout) return { nodes: [], edges: [] };
+    return buildFlowElements({
+      services: filtered.services,
+      edges: filtered.edges,
+      positions: layout.positions,
+      layout: DEFAULT_LAYOUT,
+      rootCauses: new Set(topology.cascade.rootCauses),
+      blastRadius: new Set(topology.cascade.blastRadius),
+      pathIds: cascadePathIds(topology),
+      matches: filtered.matches,
+      selection: url.sel,
+      emphasizePath,
+    });
+  }, [topology, layout, filtered, url.sel, emphasizePath]);
+
+  const cfg = config ?? DEFAULT_CONFIG;
+  const empty = topology !== null && topology.services.length === 0;
+  const panel = url.sel && topology && !empty;
+
+  return (
+    <div className={`map-view${panel ? '' : ' no-panel'}`} data-testid="map-view" data-live={live}>
+      {topology && !empty && (
+        <CascadeBanner topology={topology} emphasizePath={emphasizePath} onShowPath={onShowPath} />
+      )}
+      {!topology || empty ? (
+        <div className="map-toolbar" />
+      ) : (
+        <div className="map-toolbar">
+          <button type="button" aria-pressed={url.onlyFailing} onClick={() => toggle('failing', url.onlyFailing)}>
+            only failing
+          </button>
+          <button
+            type="button"
+            aria-pressed={url.onlyOpenBreakers}
+            onClick={() => toggle('open', url.onlyOpenBreakers)}
+          >
+            only open breakers
+          </button>
+          <span data-testid="map-stats">
+            {filtered.services.length} of {topology.services.length} services · {filtered.edges.length} edges
+            {layout ? ` · ${layout.engine === 'elk' ? 'ELK' : 'fast'} layout ${Math.round(layout.ms)} ms` : ''}
+          </span>
+          <span className="legend">
+            <span className="sr-only">Legend:</span>
+            {(['closed', 'half_open', 'open', 'forced_open', null] as const).map((s) => (
+              <Swatch key={s ?? 'none'} state={s} />
+            ))}
+          </span>
+        </div>
+      )}
+      <div className="map-canvas">
+        {loadError && !topology ? (
+          <div className="map-status" role="alert">
+            Could not load the topology ({loadError}).
+          </div>
+        ) : !topology ? (
+          <div className="map-status">Loading…</div>
+        ) : empty ? (
+          live ? (
+            <EmptyState origin={origin} />
+          ) : (
+            <div className="map-status">No services reported at this moment.</div>
+          )
+        ) : (
+          <ReactFlowProvider>
+            <CascadeMap
+              nodes={elements.nodes}
+              edges={elements.edges}
+              layout={DEFAULT_LAYOUT}
+              fit={fit}
+              onSelect={onSelect}
+            />
+          </ReactFlowProvider>
+        )}
+        {topology && !empty && filtered.services.length === 0 && (
+          <div className="map-status">Nothing matches the search and filters.</div>
+        )}
+      </div>
+      {panel && url.sel && topology && (
+        <SidePanel
+          selection={url.sel}
+          topology={topology}
+          config={config}
+          at={url.at}
+          liveTransitions={liveTransitions}
+          onSelect={onSelect}
+        />
+      )}
+      <TimeScrubber at={url.at} now={now} retentionHours={cfg.retentionHours} onChange={onTime} />
+    </div>
+  );
+}
+
+function Swatch({ state }: { state: Parameters<typeof breakerLook>[0] }) {
+  const look = breakerLook(state);
+  return (
+    <span className="legend-item">
+      <svg width="28" height="8" aria-hidden="true">
+        <line
+          x1="0"
+          y1="4"
+          x2="28"
+          y2="4"
+          style={{ stroke: `var(${look.colorVar})` }}
+          strokeWidth="3"
+          strokeDasharray={look.dash}
+        />
+      </svg>
+      {look.glyph} {look.label.replace('breaker ', '')}
+    </span>
+  );
+}

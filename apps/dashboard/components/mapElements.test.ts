@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { TopologyEdge, TopologyService } from '../lib/apiTypes';
+import { DEFAULT_LAYOUT } from '../lib/graphLayout';
+import { buildFlowElements } from './mapElements';
+
+const svc = (name: string): TopologyService => ({
+  name,
+  kind: 'service',
+  health: 'healthy',
+  eventLoopUtilization: null,
+});
+const edge: TopologyEdge = {
+  source: 'order',
+  target: 'payment',
+  rps: 5,
+  errorRate: 0.5,
+  p50Ms: 10,
+  p99Ms: 2000,
+  outcomes: { success: 5, failure: 5, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
+  breaker: { name: 'pay', state: 'open' },
+  bulkhead: null,
+  retryAmplification: null,
+  inflight: null,
+  blockedShare: null,
+};
+
+describe('buildFlowElements', () => {
+  const base = {
+    services: [svc('order'), svc('payment'), svc('ghost')],
+    edges: [edge],
+    positions: new Map([
+      ['order', { x: 0, y: 0 }],
+      ['payment', { x: 300, y: 0 }],
+    ]),
+    layout: DEFAULT_LAYOUT,
+    rootCauses: new Set(['payment']),
+    blastRadius: new Set(['order']),
+    pathIds: new Set(['order->payment']),
+    matches: new Set<string>(),
+    selection: { kind: 'edge' as const, source: 'order', target: 'payment' },
+    emphasizePath: false,
+  };
+  it('builds named, selectable elements with declared sizes and handles', () => {
+    const { nodes, edges } = buildFlowElements(base);
+    expect(nodes.map((n) => n.id)).toEqual(['order', 'payment']); // no position yet → not drawn
+    expect(nodes[1]?.data.role).toBe('root-cause');
+    expect(nodes[1]?.ariaLabel).toBe('payment, healthy, root cause');
+    expect(nodes[0]?.handles).toHaveLength(2);
+    expect(edges[0]?.selected).toBe(true);
+    expect(edges[0]?.ariaLabel).toContain('order → payment, breaker open, 50 % errors');
+    expect(edges[0]?.data?.onPath).toBe(true);
+  });
+  it('dims what is off the path when the path is emphasised', () => {
+    const { nodes } = buildFlowElements({ ...base, blastRadius: new Set(), emphasizePath: true });
+    expect(nodes.find((n) => n.id === 'order')?.data.dimmed).toBe(true);
+    expect(nodes.find((n) => n.id === 'payment')?.data.dimmed).toBe(false);
+  });
+});
