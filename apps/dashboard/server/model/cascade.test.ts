@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeCascade, whatIf } from './cascade';
+import { analyzeCascade, isBlockedBehindSlow, whatIf } from './cascade';
 import { largeIncident, protectedIncident, unprotectedIncident } from './referenceTopology';
 import { emptyRollupBatch } from './rollups';
 import { buildTopology } from './topology';
@@ -125,31 +125,28 @@ function edge(
   };
 }
 
+describe('callers waiting on a dependency', () => {
+  it('a pass-through caller waiting on a fast, healthy dependency is not dragged down', () => {
+    const fast = { ...edge('order', 'payment', { p99Ms: 40 }), blockedShare: 1 };
+    expect(analyzeCascade({ services: [], edges: [fast] }).blastRadius).toEqual([]);
+  });
+
+  it('most in-flight requests stuck behind a slow dependency drag the caller down', () => {
+    const slow = { ...edge('order', 'payment', { p99Ms: 600 }), blockedShare: 0.97 };
+    expect(isBlockedBehindSlow(slow)).toBe(true);
+    expect(isBlockedBehindSlow({ ...slow, p99Ms: 40 })).toBe(false);
+    expect(isBlockedBehindSlow({ ...slow, blockedShare: 0.2 })).toBe(false);
+  });
+});
+
 describe('scale', () => {
-  it('2 000 services / 10 000 edges: cascade and what-if well under 50 ms', () => {
+  // Timings for this size live in `npm run bench` (suite "model"); here only correctness at scale.
+  it('2 000 services / 10 000 edges: one root cause found and a what-if prediction made', () => {
     const batch = largeIncident(B, 2000, 10_000);
     const topo = buildTopology(batch, { atMs: at, windowSeconds: 60 });
     expect(topo.edges.length).toBe(10_000);
     expect(topo.services.length).toBeGreaterThan(1500);
-    const time = (fn: () => void) => {
-      fn(); // warm-up
-      const runs: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        fn();
-        runs.push(performance.now() - t0);
-      }
-      return runs.sort((a, b) => a - b)[2] as number;
-    };
-    const cascadeMs = time(() => analyzeCascade(topo));
-    const whatIfMs = time(() => whatIf(topo, 'svc-9-0'));
-    const buildMs = time(() => buildTopology(batch, { atMs: at, windowSeconds: 60 }));
-    console.log(
-      `[timing] 2000/10000: analyzeCascade ${cascadeMs.toFixed(2)} ms, whatIf ${whatIfMs.toFixed(2)} ms, buildTopology ${buildMs.toFixed(2)} ms`,
-    );
     expect(topo.cascade.rootCauses).toEqual(['svc-9-0']);
     expect(whatIf(topo, 'svc-9-0').predicted.length).toBeGreaterThan(0);
-    expect(cascadeMs).toBeLessThan(50);
-    expect(whatIfMs).toBeLessThan(50);
   });
 });

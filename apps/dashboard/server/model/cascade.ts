@@ -69,9 +69,16 @@ function drags(e: Edge): boolean {
   if (e.calls > 0 && reaching >= T.minCalls && uncontainedErrors(e.outcomes) / e.calls >= T.degradedErrorRate)
     return true;
   if (reaching >= T.minCalls && e.p99Ms !== null && e.p99Ms >= T.degradedP99Ms) return true;
-  if (e.blockedShare !== null && e.blockedShare >= T.blockedShare) return true;
+  if (isBlockedBehindSlow(e)) return true;
   if (e.bulkhead && isSaturated(e.bulkhead)) return true;
   return e.retryStorm;
+}
+
+/** Most of the caller's requests are stuck behind a dependency that is slow. */
+export function isBlockedBehindSlow(e: Pick<Edge, 'blockedShare' | 'p99Ms'>): boolean {
+  return (
+    e.blockedShare !== null && e.blockedShare >= T.blockedShare && e.p99Ms !== null && e.p99Ms >= T.blockedSlowP99Ms
+  );
 }
 
 function percent(x: number): string {

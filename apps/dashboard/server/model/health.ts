@@ -28,6 +28,12 @@ export const HEALTH_THRESHOLDS = {
   degradedErrorRate: 0.05,
   degradedP99Ms: 1000,
   blockedShare: 0.5,
+  /**
+   * Callers always wait on something: a pass-through service has ~100 % of its
+   * in-flight requests on its dependency while all is well. Waiting only
+   * drags a caller down when the dependency is also slow (p99 at or above this).
+   */
+  blockedSlowP99Ms: 250,
   eventLoopUtilization: 0.9,
   eventLoopDelayP99Ms: 100,
   /** Attempts per logical call from which the map shows amplification and a storm can be called. */

@@ -1,5 +1,5 @@
 import { type BulkheadRow, bulkheadsView, isSaturated } from './bulkheadsView';
-import { analyzeCascade, type Cascade } from './cascade';
+import { analyzeCascade, type Cascade, isBlockedBehindSlow } from './cascade';
 import { type Health, reachingCalls, HEALTH_THRESHOLDS as T, uncontainedErrors, worse } from './health';
 import { addCounts, emptyCounts, percentile } from './latencyHistogram';
 import {
@@ -427,7 +427,7 @@ function buildServices(
     } else if (reaching >= T.minCalls && e.p99Ms !== null && e.p99Ms >= T.degradedP99Ms) {
       source.dragged.push(`slow calls to ${e.target} (p99 ${Math.round(e.p99Ms)} ms)`);
     }
-    if (e.blockedShare !== null && e.blockedShare >= T.blockedShare) {
+    if (e.blockedShare !== null && isBlockedBehindSlow(e)) {
       source.dragged.push(`${Math.round(e.blockedShare * 100)} % of in-flight requests waiting on ${e.target}`);
     }
   }
