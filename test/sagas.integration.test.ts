@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { joinSaga, saga } from '@faultline/instrumentation';
 import { type Context, context, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -14,7 +15,6 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { joinSaga, saga } from '@faultline/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from './support/dashboard';
 import { getJson, waitFor } from './support/waitFor';
@@ -63,7 +63,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 /** A tiny HTTP service whose routes run as saga steps joined from the request's baggage. */
 async function startStepService(
   telemetry: Telemetry,
-  routes: Record<string, { step: string; index: number; kind?: 'action' | 'compensation'; work: (body: unknown) => unknown }>,
+  routes: Record<
+    string,
+    { step: string; index: number; kind?: 'action' | 'compensation'; work: (body: unknown) => unknown }
+  >,
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const route = routes[req.url ?? ''];
@@ -83,7 +86,9 @@ async function startStepService(
         });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
       } catch (err) {
-        res.writeHead(402, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }));
+        res
+          .writeHead(402, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: (err as Error).message }));
       }
     })();
   });
@@ -175,15 +180,24 @@ describe('three-service saga → OTLP → dashboard → /api/sagas', () => {
     expect(reserved.size).toBe(0);
     await Promise.all(telemetries.map((t) => t.tracerProvider.forceFlush()));
 
+    let latest: RunJson | null = null;
     const stored = await waitFor(
       async () => {
-        const r = await getJson<RunJson>(`${dashboard.url}/api/sagas/${encodeURIComponent(run.sagaId)}`).catch(() => null);
-        return r && r.status === 'compensated' && new Set(r.steps.map((s) => s.service)).size === 3 && r.steps.length >= 6
+        latest = await getJson<RunJson>(`${dashboard.url}/api/sagas/${encodeURIComponent(run.sagaId)}`).catch(
+          () => null,
+        );
+        const r = latest;
+        return r &&
+          r.status === 'compensated' &&
+          new Set(r.steps.map((s) => s.service)).size === 3 &&
+          r.steps.length >= 6
           ? r
           : null;
       },
       { what: `saga ${run.sagaId} stored with steps from three services`, timeoutMs: 20_000 },
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nlast stored: ${JSON.stringify(latest)}\n${dashboard.output().slice(-2000)}`);
+    });
 
     expect(stored).toMatchObject({ id: run.sagaId, name: 'checkout', status: 'compensated' });
     expect(stored.endedAt).not.toBeNull();
@@ -204,7 +218,8 @@ describe('three-service saga → OTLP → dashboard → /api/sagas', () => {
     expect(steps.some((s) => s.includes('send-receipt'))).toBe(false);
     // Timeline order: every compensation starts after the failed charge started.
     const chargeStart = Math.min(...stored.steps.filter((s) => s.name === 'charge-payment').map((s) => s.startedAt));
-    for (const s of stored.steps.filter((x) => x.kind === 'compensation')) expect(s.startedAt).toBeGreaterThanOrEqual(chargeStart);
+    for (const s of stored.steps.filter((x) => x.kind === 'compensation'))
+      expect(s.startedAt).toBeGreaterThanOrEqual(chargeStart);
     const failedCharge = stored.steps.find((s) => s.service === 'payment-service');
     expect(failedCharge?.error).toContain('card declined');
 
