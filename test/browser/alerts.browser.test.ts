@@ -66,7 +66,8 @@ describe('alerts page in Chromium', () => {
 
       await page.goto(`${dashboard.url}/alerts`);
       await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
-      await page.getByTestId('alerts-connection').getByText('live').waitFor();
+      // Subscribed to the live alerts feed before anything happens.
+      await page.locator('[data-testid="alerts-page"][data-connected="true"]').waitFor();
 
       // New rule: a webhook URL the server refuses shows its message next to that input.
       await page.getByRole('button', { name: 'New rule' }).click();
@@ -122,21 +123,37 @@ describe('alerts page in Chromium', () => {
       const mounted = (await indicator.count()) > 0;
       const toast = page.getByTestId('alert-toast').filter({ hasText: RULE });
       if (mounted) await toast.waitFor({ timeout: 10_000 });
+      const toastText = mounted ? await toast.textContent() : null;
+      // The count refreshes from the API right after the notification.
+      if (mounted)
+        await page
+          .getByTestId('firing-indicator')
+          .getByText('(1 firing)')
+          .waitFor({ timeout: 5_000 })
+          .catch(() => {});
+      const indicatorText = mounted ? await indicator.textContent() : null;
       await shot(page, 'alerts-2-firing');
       await page.emulateMedia({ colorScheme: 'dark' });
       await shot(page, 'alerts-3-firing-dark');
       await page.emulateMedia({ colorScheme: 'light' });
 
-      expect(mounted, 'FiringIndicator is not mounted in the header (app/layout.tsx / AppHeader)').toBe(true);
-      expect(await toast.textContent()).toMatch(/Firing/);
-      expect(await toast.textContent()).toMatch(/payment-service is the root cause/);
-      expect(await indicator.textContent()).toMatch(/1 firing/);
-
-      // Pause from the list: the rule shows paused.
+      // Pause from the list, then edit: the list reflects both without a reload.
       await row.getByRole('button', { name: /^Pause/ }).click();
       await waitFor(async () => /paused/.test((await row.getByTestId('rule-status').textContent()) ?? ''), {
         what: 'the rule to show paused',
       });
+      await row.getByRole('button', { name: /^Edit/ }).click();
+      const edit = page.getByTestId('rule-editor');
+      expect(await edit.getByLabel('Name', { exact: true }).inputValue()).toBe(RULE);
+      await edit.getByLabel('Severity').selectOption('warning');
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await edit.waitFor({ state: 'detached' });
+      await waitFor(async () => /warning/.test((await row.textContent()) ?? ''), { what: 'the edited severity' });
+
+      expect(mounted, 'FiringIndicator is not mounted in the header (app/layout.tsx / AppHeader)').toBe(true);
+      expect(toastText).toMatch(/Firing/);
+      expect(toastText).toMatch(/payment-service is the root cause/);
+      expect(indicatorText).toMatch(/1 firing/);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -122,7 +122,7 @@ export function AlertsPage() {
   const firing = countFiring(active);
 
   return (
-    <div className={`${styles.theme} ${styles.root}`} data-testid="alerts-page">
+    <div className={`${styles.theme} ${styles.root}`} data-testid="alerts-page" data-connected={connected}>
       <header className={styles.pageHeader}>
         <h1>Alerts</h1>
         <span className={styles.summary} data-testid="alerts-summary">
@@ -131,14 +131,11 @@ export function AlertsPage() {
             : `${firing} firing · ${active.filter((a) => a.state === 'pending').length} pending`}
           {rules !== null && ` · ${rules.length} rule${rules.length === 1 ? '' : 's'}`}
         </span>
-        <span className={styles.live} data-testid="alerts-connection">
-          <span aria-hidden="true">{connected ? '●' : '○'}</span> {connected ? 'live' : 'reconnecting…'}
-        </span>
+        <p className={styles.srOnly} role="status" aria-live="polite">
+          {status}
+        </p>
       </header>
 
-      <p className={styles.srOnly} role="status" aria-live="polite">
-        {status}
-      </p>
       {status && (
         <p className={styles.notice} data-testid="alerts-status" aria-hidden="true">
           {status}
