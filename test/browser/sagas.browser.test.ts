@@ -335,7 +335,7 @@ describe('sagas pages in Chromium', () => {
     await page.getByRole('heading', { name: 'Sagas', level: 1 }).waitFor();
     await page.locator('tr[data-run-id="browser-compensated-1"]').waitFor();
     expect(await page.locator('tr[data-run-id="browser-fifty-steps"]').count()).toBe(0);
-    await page.getByText('● live').waitFor();
+    await page.getByTestId('sagas-connection').getByText('● new runs appear live').waitFor();
 
     const id = 'browser-live-arrival';
     await send(

@@ -248,8 +248,8 @@ export function SagasPage() {
         <button className={styles.button} type="submit">
           Apply
         </button>
-        <span className={styles.live} role="status">
-          {connected ? '● live' : '○ connecting…'}
+        <span className={styles.live} role="status" data-testid="sagas-connection">
+          {connected ? '● new runs appear live' : '○ connecting…'}
         </span>
       </form>
 
