@@ -112,6 +112,7 @@ export function CascadeMap({ nodes, edges, fit, onSelect }: Props) {
         elementsSelectable
         nodesFocusable
         edgesFocusable
+        colorMode="system"
         minZoom={0.02}
         maxZoom={2.5}
         proOptions={{ hideAttribution: true }}

@@ -50,7 +50,7 @@ function ServiceNodeImpl({ data }: NodeProps<ServiceFlowNode>) {
         )}
         {service.eventLoopUtilization !== null && <span>ELU {formatPercent(service.eventLoopUtilization)}</span>}
       </div>
-      {service.saturated && <span className="sat-badge">⧗ SATURATED</span>}
+      {service.saturated && <span className="sat-badge">⚠ SATURATED</span>}
     </div>
   );
 }

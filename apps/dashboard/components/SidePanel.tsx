@@ -208,7 +208,7 @@ function EdgeDetails({ edge, config, at, liveTransitions }: Props & { edge: Topo
           <dt>Saturation</dt>
           <dd>
             {formatPercent(edge.bulkhead.saturation)}
-            {edge.bulkhead.saturation !== null && edge.bulkhead.saturation >= 1 ? ' ⧗ saturated' : ''}
+            {edge.bulkhead.saturation !== null && edge.bulkhead.saturation >= 1 ? ' ⚠ saturated' : ''}
           </dd>
         </dl>
       ) : (
@@ -289,7 +289,7 @@ function NodeDetails({ name, topology, config, onSelect }: Props & { name: strin
           {bulkheads.map((e) => (
             <li key={e.bulkhead!.name}>
               {e.bulkhead!.name}: {e.bulkhead!.active}/{e.bulkhead!.limit ?? '∞'} active, {e.bulkhead!.queued} queued
-              {e.bulkhead!.saturation !== null && e.bulkhead!.saturation >= 1 ? ' ⧗ saturated' : ''}
+              {e.bulkhead!.saturation !== null && e.bulkhead!.saturation >= 1 ? ' ⚠ saturated' : ''}
             </li>
           ))}
         </ul>

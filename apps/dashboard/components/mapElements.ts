@@ -81,7 +81,6 @@ export function buildFlowElements(input: BuildInput): { nodes: ServiceFlowNode[]
       ariaLabel: edgeAccessibleName(e),
       selected:
         input.selection?.kind === 'edge' && input.selection.source === e.source && input.selection.target === e.target,
-      zIndex: onPath ? 1 : 0,
       data: { edge: e, onPath, dimmed: input.emphasizePath && !onPath },
     });
   }

@@ -22,7 +22,7 @@ const LOOKS: Record<EdgeBreakerKey, BreakerLook> = {
   closed: { colorVar: '--fl-closed', dash: undefined, glyph: '●', label: 'breaker closed' },
   half_open: { colorVar: '--fl-half-open', dash: '10 5', glyph: '◐', label: 'breaker half-open' },
   open: { colorVar: '--fl-open', dash: '3 5', glyph: '⊘', label: 'breaker open' },
-  forced_open: { colorVar: '--fl-forced-open', dash: '1 4', glyph: '⛔', label: 'breaker forced open' },
+  forced_open: { colorVar: '--fl-forced-open', dash: '1 4', glyph: '⊗', label: 'breaker forced open' },
   disabled: { colorVar: '--fl-neutral', dash: '12 3 2 3', glyph: '○', label: 'breaker disabled' },
   metrics_only: { colorVar: '--fl-neutral', dash: undefined, glyph: '○', label: 'breaker metrics only' },
   none: { colorVar: '--fl-neutral', dash: undefined, glyph: '', label: 'no breaker' },

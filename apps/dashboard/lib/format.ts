@@ -16,6 +16,7 @@ export function formatPercent(ratio: number | null | undefined): string {
 /** Milliseconds: below a second in ms, otherwise seconds with one decimal below a minute. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

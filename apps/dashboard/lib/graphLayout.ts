@@ -23,7 +23,7 @@ export interface LayoutOptions {
 
 export type Positions = Map<string, { x: number; y: number }>;
 
-export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 200, nodeHeight: 64, layerGap: 110, nodeGap: 34 };
+export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 220, nodeHeight: 64, layerGap: 200, nodeGap: 56 };
 
 /** Above these sizes ELK is skipped. */
 export const ELK_MAX_NODES = 100;

@@ -1,0 +1,10 @@
+import { Suspense } from 'react';
+import { BulkheadsView } from '../../components/BulkheadsView';
+
+export default function BulkheadsPage() {
+  return (
+    <Suspense>
+      <BulkheadsView />
+    </Suspense>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * Ordering and flags for the bulkheads table: the most saturated pool first,
+ * and a saturated row marked in words, not by colour alone.
+ */
+import type { BulkheadRow } from './apiTypes';
+
+/** A pool is saturated when every slot is taken (active ≥ limit) or its queue is full. */
+export function isSaturated(row: BulkheadRow): boolean {
+  if (row.saturation !== null && row.saturation >= 1) return true;
+  return row.queueLimit !== null && row.queueLimit > 0 && row.queued >= row.queueLimit;
+}
+
+export function bulkheadKey(row: Pick<BulkheadRow, 'service' | 'name'>): string {
+  return `${row.service}/${row.name}`;
+}
+
+/**
+ * Saturation descending; pools without a limit (saturation null) last. Ties go to the
+ * pool rejecting more, then queueing more, then by name so the order is stable.
+ */
+export function sortBySaturation(rows: readonly BulkheadRow[]): BulkheadRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      (b.saturation ?? -1) - (a.saturation ?? -1) ||
+      b.rejectionsPerSec - a.rejectionsPerSec ||
+      b.queued - a.queued ||
+      bulkheadKey(a).localeCompare(bulkheadKey(b)),
+  );
+}
+
+export function filterBulkheads(rows: readonly BulkheadRow[], q: string): BulkheadRow[] {
+  const needle = q.trim().toLowerCase();
+  if (!needle) return [...rows];
+  return rows.filter((r) => `${r.service} ${r.name} ${r.dependency}`.toLowerCase().includes(needle));
+}
