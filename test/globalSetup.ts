@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
  * any test file starts a dashboard (the same step `npm start` runs).
  */
 export default function setup(): void {
+  // For quick runs of server-only tests while the UI is mid-edit.
+  if (process.env.FAULTLINE_SKIP_UI_BUILD === '1') return;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ensureBuilt.ts'], {
     cwd: path.join(root, 'apps/dashboard'),

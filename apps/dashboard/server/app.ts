@@ -11,6 +11,8 @@ import { bulkheadsView } from './model/bulkheadsView';
 import { LiveModel } from './model/liveModel';
 import { buildTopology } from './model/topology';
 import { RollupSource } from './query/rollupSource';
+import { PrismaSagaRepository, SAGA_LIVE, SagaPipeline, sagaRoutes, stuckAfterMsFromEnv } from './sagas';
+import { SagaAlertFeed } from './sagas/sagaAlertFeed';
 import { openStore } from './store/openStore';
 
 export interface DashboardOptions {
@@ -45,6 +47,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const { config } = opts;
   const clock = opts.clock ?? Date.now;
   const store = await openStore({ databaseUrl: config.databaseUrl });
+  const sagaRepository = new PrismaSagaRepository(store.client);
+  const sagas = new SagaPipeline({ repository: sagaRepository, stuckAfterMs: stuckAfterMsFromEnv(process.env) });
+  const sagaAlertFeed = new SagaAlertFeed();
   const model = new LiveModel({ clock, retentionInMemoryMs: MEMORY_HORIZON_MS });
 
   const now = clock();
@@ -69,8 +74,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       if (store.pendingCount > MAX_PENDING_ROWS) {
         return { ok: false, status: 503, retryAfterSeconds: 2 };
       }
-      if (signal === 'traces') model.ingestSpans(batch as TraceBatch);
-      else model.ingestMetrics(batch as MetricBatch);
+      if (signal === 'traces') {
+        model.ingestSpans(batch as TraceBatch);
+        sagas.ingest((batch as TraceBatch).spans);
+      } else {
+        model.ingestMetrics(batch as MetricBatch);
+      }
       return { ok: true };
     },
   });
@@ -88,6 +97,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
 
   const router = apiRoutes({ config, model, store, rollups, clock, pendingRows: () => store.pendingCount });
+  sagaRoutes(router, { repository: sagaRepository, clock });
 
   const server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
@@ -112,6 +122,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   const live = new LiveFeed(server, { version: () => model.version(), topologyNow, bulkheadsNow });
   live.start();
+  const sagaTick = setInterval(() => {
+    void sagas.tick(clock()).then((changed) => {
+      sagaAlertFeed.observe(changed);
+      for (const run of changed) live.publish(SAGA_LIVE.ROOM, SAGA_LIVE.EVENT, run);
+    });
+  }, 1000);
+  sagaTick.unref();
 
   const persist = setInterval(() => {
     try {
@@ -139,7 +156,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   // Alerts start once the URL is known (generatorURL links point at it).
   const alerts = new AlertService({
     prisma: store.client,
-    snapshot: () => ({ topology: topologyNow(), bulkheads: bulkheadsNow() }),
+    snapshot: () => ({ topology: topologyNow(), bulkheads: bulkheadsNow(), sagas: sagaAlertFeed.snapshot(clock()) }),
     publish: (n) => live.publish('alerts', 'alerts', n),
     externalUrl: config.publicUrl ?? url,
     adminToken: config.adminToken,
@@ -164,11 +181,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       closing ??= (async () => {
         clearInterval(persist);
         clearInterval(prune);
+        clearInterval(sagaTick);
         // Stop taking new requests first, then persist everything acknowledged so far.
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await live.close();
         await alerts.close();
+        await sagas.flush(clock());
         store.enqueue(model.drainDirty());
         await store.flush();
         await store.close();
