@@ -157,7 +157,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const alerts = new AlertService({
     prisma: store.client,
     snapshot: () => ({ topology: topologyNow(), bulkheads: bulkheadsNow(), sagas: sagaAlertFeed.snapshot(clock()) }),
-    publish: (n) => live.publish('alerts', 'alerts', n),
+    // Browsers get the alerts and their grouping, never the webhook URLs (they often carry secrets).
+    publish: (n) => live.publish('alerts', 'alerts', { status: n.status, group: n.group }),
     externalUrl: config.publicUrl ?? url,
     adminToken: config.adminToken,
     rulesFile: path.resolve(config.alertsFile),

@@ -67,6 +67,26 @@ describe('LiveModel — breakers', () => {
     expect(past.edges.find((e) => e.target === 'payment')?.breaker).toEqual({ name: 'payment-cb', state: 'open' });
   });
 
+  it('a breaker flapping every second reports every transition, not just the first of each kind', () => {
+    const c = fakeClock(T0);
+    const model = new LiveModel({ clock: c.clock });
+    const fired: BreakerTransition[] = [];
+    model.onBreakerTransition((t) => fired.push(t));
+    const states = ['closed', 'open', 'closed', 'open', 'closed', 'open'];
+    states.forEach((state, i) => {
+      c.set(T0 + i * 1000);
+      model.ingestMetrics(metrics(...stateGauges(state, T0 + i * 1000)));
+    });
+    expect(fired.map((t) => `${t.from}->${t.to}`)).toEqual([
+      'closed->open',
+      'open->closed',
+      'closed->open',
+      'open->closed',
+      'closed->open',
+    ]);
+    expect(model.breakerStates()[0]?.state).toBe('open');
+  });
+
   it('one transition reported by gauge, counter and span event is recorded once, at the event’s time', () => {
     const c = fakeClock(T0);
     const model = new LiveModel({ clock: c.clock });

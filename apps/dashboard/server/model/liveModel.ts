@@ -105,7 +105,11 @@ const MAX_SPREAD_MS = 5 * 60_000;
 /** Saturation between two samples further apart than this is not assumed. */
 const MAX_SATURATION_GAP_MS = 60_000;
 /** A transition reported twice (gauge, counter, span event) within this window is one transition. */
-const TRANSITION_DEDUP_MS = 60_000;
+/**
+ * The gauge (sample time), the transitions counter (export time) and a span
+ * event (exact time) report one transition a few seconds apart at most.
+ */
+const TRANSITION_DEDUP_MS = 5_000;
 /** Instances of a breaker not seen for this long no longer decide its current state. */
 const STALE_INSTANCE_MS = 5 * 60_000;
 const MAX_INSTANCES_PER_ENTITY = 256;
@@ -824,8 +828,12 @@ export class LiveModel {
     const inst = this.breakerInstance(entity, instance, atMs);
     const from = fromReported ?? inst.state ?? impliedFrom(to);
     if (from === to) return;
+    const latest = inst.recent[inst.recent.length - 1];
     for (const s of inst.recent) {
       if (s.t.to !== to || s.t.from !== from || Math.abs(s.t.atMs - atMs) > TRANSITION_DEDUP_MS) continue;
+      // A flapping breaker repeats the same transition: it is the same one only if
+      // nothing happened since, or if this report is older than what followed it.
+      if (s !== latest && latest !== undefined && atMs >= latest.t.atMs) continue;
       if (precision > s.precision && !s.drained) {
         s.t.atMs = atMs;
         s.precision = precision;
