@@ -2,6 +2,8 @@ import type { Suite } from './lib/suite.js';
 import { ingestSuite } from './suites/ingest.js';
 import { instrumentationSuite } from './suites/instrumentation.js';
 import { liveLatencySuite } from './suites/liveLatency.js';
+import { modelSuite } from './suites/model.js';
+import { sagasSuite } from './suites/sagas.js';
 import { soakSuite } from './suites/soak.js';
 
 /**
@@ -9,4 +11,11 @@ import { soakSuite } from './suites/soak.js';
  * write `bench/suites/<name>.ts` exporting a `Suite` and list it here.
  * Opt-in suites (`optIn`, e.g. the soak) run only when asked for.
  */
-export const suites: readonly Suite[] = [instrumentationSuite, ingestSuite, liveLatencySuite, soakSuite];
+export const suites: readonly Suite[] = [
+  instrumentationSuite,
+  ingestSuite,
+  liveLatencySuite,
+  soakSuite,
+  modelSuite,
+  sagasSuite,
+];
