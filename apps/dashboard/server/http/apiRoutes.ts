@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DashboardConfig } from '../config/config';
 import { bulkheadsView } from '../model/bulkheadsView';
+import { whatIf } from '../model/cascade';
 import type { LiveModel } from '../model/liveModel';
 import { type BreakerTransition, ROLLUP_MS } from '../model/rollups';
 import { buildTopology } from '../model/topology';
@@ -67,6 +68,34 @@ export function apiRoutes(deps: ApiDeps): Router {
       ...(live ? { breakerStates: model.breakerStates() } : {}),
     });
     return { status: 200, body: topology };
+  });
+
+  // "What if this one fails?": predicted blast radius on the topology at `at`, next to the unprotected one.
+  router.add('GET', '/api/whatif', async (req) => {
+    const q = query(
+      req,
+      z.object({
+        service: z.string().min(1),
+        at: epochMs.optional(),
+        window: windowSeconds.default(DEFAULT_WINDOW_SECONDS),
+      }),
+    );
+    const now = clock();
+    const at = Math.min(q.at ?? now, now);
+    const batch = await rollups.load(at - q.window * 1000, at + 1);
+    const live = q.at === undefined || now - at < ROLLUP_MS;
+    const topology = buildTopology(batch, {
+      atMs: at,
+      windowSeconds: q.window,
+      ...(live ? { breakerStates: model.breakerStates() } : {}),
+    });
+    if (!topology.services.some((s) => s.name === q.service)) {
+      throw new HttpError(
+        404,
+        `query parameter service: no service named ${q.service} at ${new Date(at).toISOString()}`,
+      );
+    }
+    return { status: 200, body: whatIf(topology, q.service) };
   });
 
   router.add('GET', '/api/bulkheads', async (req) => {
