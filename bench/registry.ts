@@ -1,4 +1,5 @@
 import type { Suite } from './lib/suite.js';
+import { alertsSuite } from './suites/alerts.js';
 import { ingestSuite } from './suites/ingest.js';
 import { instrumentationSuite } from './suites/instrumentation.js';
 import { liveLatencySuite } from './suites/liveLatency.js';
@@ -18,4 +19,5 @@ export const suites: readonly Suite[] = [
   soakSuite,
   modelSuite,
   sagasSuite,
+  alertsSuite,
 ];
