@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,
+  // A separate build directory for a parallel build (e.g. a dev fixture) without touching .next.
+  distDir: process.env.FAULTLINE_NEXT_DIST_DIR || '.next',
 };
 
 export default nextConfig;

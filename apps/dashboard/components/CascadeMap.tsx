@@ -4,10 +4,13 @@ import {
   Background,
   Controls,
   type EdgeChange,
+  getViewportForBounds,
   MiniMap,
   type NodeChange,
   ReactFlow,
   useReactFlow,
+  useStore,
+  useStoreApi,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { healthLook } from '../lib/breakerStyle';
@@ -40,8 +43,11 @@ interface Props {
   onSelect(sel: Selection | null): void;
 }
 
-export function CascadeMap({ nodes, edges, fit, onSelect }: Props) {
+export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
   const flow = useReactFlow();
+  const store = useStoreApi();
+  // fitView needs the pane's size and the nodes in React Flow's store; wait for both.
+  const ready = useStore((s) => s.width > 0 && s.height > 0 && s.nodeLookup.size > 0);
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
 
@@ -49,28 +55,32 @@ export function CascadeMap({ nodes, edges, fit, onSelect }: Props) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a new request (seq) triggers a fit
   useEffect(() => {
     const current = nodesRef.current;
-    if (current.length === 0) return;
+    if (!ready || current.length === 0) return;
     const ids = new Set(fit.nodeIds);
     let targets = ids.size ? current.filter((n) => ids.has(n.id)) : current;
     if (targets.length === 0) targets = current;
     const huge = targets.length > FRAME_ALL_MAX_NODES;
     // On a huge map frame the left-most, top-most part at a readable zoom; the minimap and search do the rest.
     if (huge) {
-      targets = [...targets].sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y).slice(0, 24);
+      targets = [...targets].sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y).slice(0, 6);
     }
-    const frame = () =>
-      flow.fitView({
-        nodes: targets.map((n) => ({ id: n.id })),
-        padding: 0.2,
-        maxZoom: 1.1,
-        minZoom: 0.05,
-        duration: 0,
-      });
-    const raf = requestAnimationFrame(() => {
-      void frame();
-    });
-    return () => cancelAnimationFrame(raf);
-  }, [fit.seq, flow]);
+    // Frame from the known positions and sizes: fitView would skip nodes React Flow has not rendered
+    // (onlyRenderVisibleElements), which on a huge map is almost all of them.
+    const { width, height } = store.getState();
+    let x0 = Number.POSITIVE_INFINITY;
+    let y0 = Number.POSITIVE_INFINITY;
+    let x1 = Number.NEGATIVE_INFINITY;
+    let y1 = Number.NEGATIVE_INFINITY;
+    for (const n of targets) {
+      x0 = Math.min(x0, n.position.x);
+      y0 = Math.min(y0, n.position.y);
+      x1 = Math.max(x1, n.position.x + layout.nodeWidth);
+      y1 = Math.max(y1, n.position.y + layout.nodeHeight);
+    }
+    void flow.setViewport(
+      getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, 0.05, 1.1, 0.2),
+    );
+  }, [fit.seq, flow, ready, store]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<ServiceFlowNode>[]) => {

@@ -1,7 +1,7 @@
 'use client';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/apiClient';
 import { type BreakerTransitionEvent, type DashboardConfig, LIVE_EVENTS, type Topology } from '../lib/apiTypes';
 import { breakerLook } from '../lib/breakerStyle';
@@ -13,7 +13,7 @@ import { CascadeBanner } from './CascadeBanner';
 import { CascadeMap, type FitRequest } from './CascadeMap';
 import { EmptyState } from './EmptyState';
 import { useLiveEvent } from './LiveProvider';
-import { buildFlowElements } from './mapElements';
+import { buildFlowElements, type ElementCache, emptyElementCache } from './mapElements';
 import { SidePanel } from './SidePanel';
 import { TimeScrubber } from './TimeScrubber';
 import { pushQuery, replaceQuery } from './useUrlQuery';
@@ -69,7 +69,7 @@ export function MapView() {
     return () => ctrl.abort();
   }, [url.at]);
 
-  useLiveEvent<Topology>(LIVE_EVENTS.TOPOLOGY, (t) => setTopology(t), live);
+  useLiveEvent<Topology>(LIVE_EVENTS.TOPOLOGY, (t) => startTransition(() => setTopology(t)), live);
   useLiveEvent<BreakerTransitionEvent>(LIVE_EVENTS.BREAKER_TRANSITION, (ev) => {
     setLiveTransitions((prev) => [ev, ...prev].slice(0, 500));
     if (live) setTopology((t) => (t ? applyBreakerTransition(t, ev) : t));
@@ -143,9 +143,10 @@ export function MapView() {
     }
   };
 
+  const elementCache = useRef<ElementCache>(emptyElementCache());
   const elements = useMemo(() => {
     if (!topology || !layout) return { nodes: [], edges: [] };
-    return buildFlowElements({
+    const built = buildFlowElements({
       services: filtered.services,
       edges: filtered.edges,
       positions: layout.positions,
@@ -156,7 +157,10 @@ export function MapView() {
       matches: filtered.matches,
       selection: url.sel,
       emphasizePath,
+      previous: elementCache.current,
     });
+    elementCache.current = built.cache;
+    return built;
   }, [topology, layout, filtered, url.sel, emphasizePath]);
 
   const cfg = config ?? DEFAULT_CONFIG;

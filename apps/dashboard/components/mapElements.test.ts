@@ -55,4 +55,13 @@ describe('buildFlowElements', () => {
     expect(nodes.find((n) => n.id === 'order')?.data.dimmed).toBe(true);
     expect(nodes.find((n) => n.id === 'payment')?.data.dimmed).toBe(false);
   });
+  it('reuses unchanged elements and rebuilds changed ones', () => {
+    const first = buildFlowElements(base);
+    const same = buildFlowElements({ ...base, edges: [{ ...edge, rps: 5.01 }], previous: first.cache });
+    expect(same.edges[0]).toBe(first.edges[0]); // label, width and name read the same
+    expect(same.nodes[0]).toBe(first.nodes[0]);
+    const changed = buildFlowElements({ ...base, edges: [{ ...edge, errorRate: 0.9 }], previous: first.cache });
+    expect(changed.edges[0]).not.toBe(first.edges[0]);
+    expect(changed.edges[0]?.data?.edge.errorRate).toBe(0.9);
+  });
 });

@@ -6,7 +6,9 @@
 import type { Edge, Node } from '@xyflow/react';
 import { Position } from '@xyflow/react';
 import type { TopologyEdge, TopologyService } from '../lib/apiTypes';
-import { type CascadeRole, edgeAccessibleName, nodeAccessibleName } from '../lib/edgeText';
+import { edgeWidth } from '../lib/breakerStyle';
+import { type CascadeRole, edgeAccessibleName, edgeLabelParts, nodeAccessibleName } from '../lib/edgeText';
+import { formatPercent, formatRate } from '../lib/format';
 import type { LayoutOptions, Positions } from '../lib/graphLayout';
 import { edgeId, type Selection } from '../lib/urlState';
 
@@ -38,9 +40,31 @@ export interface BuildInput {
   selection: Selection | null;
   /** Dim everything off the cascade path ("show path"). */
   emphasizePath: boolean;
+  /**
+   * Elements built for the previous snapshot. An element whose drawn content
+   * (accessible name, label, width, flags, position) is unchanged is reused as
+   * the same object, so React Flow and React skip it: on a 10 000-edge map most
+   * live updates then touch only the few edges whose figures visibly changed.
+   */
+  previous?: ElementCache;
 }
 
-export function buildFlowElements(input: BuildInput): { nodes: ServiceFlowNode[]; edges: DependencyFlowEdge[] } {
+export interface ElementCache {
+  nodes: Map<string, { sig: string; node: ServiceFlowNode }>;
+  edges: Map<string, { sig: string; edge: DependencyFlowEdge }>;
+}
+
+export function emptyElementCache(): ElementCache {
+  return { nodes: new Map(), edges: new Map() };
+}
+
+export function buildFlowElements(input: BuildInput): {
+  nodes: ServiceFlowNode[];
+  edges: DependencyFlowEdge[];
+  cache: ElementCache;
+} {
+  const prev = input.previous ?? emptyElementCache();
+  const cache = emptyElementCache();
   const { nodeWidth: w, nodeHeight: h } = input.layout;
   // Declared handles let React Flow draw edges to nodes it has not rendered (onlyRenderVisibleElements).
   const handles = [
@@ -56,33 +80,69 @@ export function buildFlowElements(input: BuildInput): { nodes: ServiceFlowNode[]
       : input.blastRadius.has(s.name)
         ? 'blast-radius'
         : null;
-    nodes.push({
+    const ariaLabel = nodeAccessibleName(s, role);
+    const selected = input.selection?.kind === 'node' && input.selection.id === s.name;
+    const match = input.matches.has(s.name);
+    const dimmed = input.emphasizePath && role === null;
+    const sig = [
+      ariaLabel,
+      p.x,
+      p.y,
+      selected,
+      match,
+      dimmed,
+      formatRate(s.rps),
+      formatPercent(s.errorRate),
+      formatPercent(s.eventLoopUtilization),
+    ].join('|');
+    const old = prev.nodes.get(s.name);
+    if (old && old.sig === sig) {
+      nodes.push(old.node);
+      cache.nodes.set(s.name, old);
+      continue;
+    }
+    const node: ServiceFlowNode = {
       id: s.name,
       type: 'service',
       position: p,
       width: w,
       height: h,
       handles,
-      ariaLabel: nodeAccessibleName(s, role),
-      selected: input.selection?.kind === 'node' && input.selection.id === s.name,
-      data: { service: s, role, match: input.matches.has(s.name), dimmed: input.emphasizePath && role === null },
-    });
+      ariaLabel,
+      selected,
+      data: { service: s, role, match, dimmed },
+    };
+    nodes.push(node);
+    cache.nodes.set(s.name, { sig, node });
   }
   const edges: DependencyFlowEdge[] = [];
   for (const e of input.edges) {
     if (!input.positions.has(e.source) || !input.positions.has(e.target)) continue;
     const id = edgeId(e.source, e.target);
     const onPath = input.pathIds.has(id);
-    edges.push({
+    const ariaLabel = edgeAccessibleName(e);
+    const selected =
+      input.selection?.kind === 'edge' && input.selection.source === e.source && input.selection.target === e.target;
+    const dimmed = input.emphasizePath && !onPath;
+    const label = edgeLabelParts(e);
+    const sig = [ariaLabel, label.main, label.amplification, edgeWidth(e.rps), onPath, dimmed, selected].join('|');
+    const old = prev.edges.get(id);
+    if (old && old.sig === sig) {
+      edges.push(old.edge);
+      cache.edges.set(id, old);
+      continue;
+    }
+    const flowEdge: DependencyFlowEdge = {
       id,
       type: 'dependency',
       source: e.source,
       target: e.target,
-      ariaLabel: edgeAccessibleName(e),
-      selected:
-        input.selection?.kind === 'edge' && input.selection.source === e.source && input.selection.target === e.target,
-      data: { edge: e, onPath, dimmed: input.emphasizePath && !onPath },
-    });
+      ariaLabel,
+      selected,
+      data: { edge: e, onPath, dimmed },
+    };
+    edges.push(flowEdge);
+    cache.edges.set(id, { sig, edge: flowEdge });
   }
-  return { nodes, edges };
+  return { nodes, edges, cache };
 }

@@ -9,7 +9,7 @@ export function replaceQuery(changes: Record<string, string | null>): void {
     if (v === null || v === '') url.searchParams.delete(k);
     else url.searchParams.set(k, v);
   }
-  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  window.history.replaceState(null, '', `${url.pathname}${url.search}${url.hash}`);
 }
 
 /** Same, but adds a history entry (used when the viewed moment changes, so Back returns to it). */
@@ -19,5 +19,5 @@ export function pushQuery(changes: Record<string, string | null>): void {
     if (v === null || v === '') url.searchParams.delete(k);
     else url.searchParams.set(k, v);
   }
-  window.history.pushState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  window.history.pushState(null, '', `${url.pathname}${url.search}${url.hash}`);
 }

@@ -55,11 +55,12 @@ export function healthLook(health: Health): HealthLook {
 
 /**
  * Stroke width by throughput on a log scale: 1 rps → 1.5 px, 10 → ~3, 100 → ~4.5,
- * 1 000 → ~6, 15 000 → ~7.8, clamped to [1, 9]. A log scale keeps a 15 000 rps
- * edge from drowning a 5 rps one while still ordering them visibly.
+ * 1 000 → ~6, 15 000 → ~7.5, clamped to [1, 9] and rounded to half pixels. A log
+ * scale keeps a 15 000 rps edge from drowning a 5 rps one while still ordering them
+ * visibly; the rounding keeps the width steady while throughput jitters.
  */
 export function edgeWidth(rps: number): number {
   if (!Number.isFinite(rps) || rps <= 0) return 1;
   const w = 1.5 + 1.5 * Math.log10(Math.max(1, rps));
-  return Math.min(9, Math.max(1, w));
+  return Math.min(9, Math.max(1, Math.round(w * 2) / 2));
 }

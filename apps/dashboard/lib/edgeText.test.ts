@@ -24,7 +24,7 @@ describe('edge text', () => {
   });
   it('names the edge for screen readers with the breaker state in words', () => {
     expect(edgeAccessibleName(edge)).toBe(
-      'order-service → payment-service, breaker open, 48 % errors, p99 2.0 s, 120 per second, retries ×3.1',
+      'order-service → payment-service, breaker open, 48 % errors, p99 2.0 s, retries ×3.1',
     );
     expect(edgeAccessibleName({ ...edge, breaker: null, retryAmplification: null })).toContain('no breaker');
   });

@@ -5,13 +5,7 @@
  */
 import type { TopologyEdge, TopologyService } from './apiTypes';
 import { breakerLook, healthLook } from './breakerStyle';
-import {
-  AMPLIFICATION_LABEL_THRESHOLD,
-  formatAmplification,
-  formatDuration,
-  formatPercent,
-  formatRate,
-} from './format';
+import { AMPLIFICATION_LABEL_THRESHOLD, formatAmplification, formatDuration, formatPercent } from './format';
 
 /** "err 48 % · p99 2.0 s" and, when retries amplify load, "×3.1" as a separate part. */
 export function edgeLabelParts(edge: TopologyEdge): { main: string; amplification: string | null } {
@@ -23,12 +17,15 @@ export function edgeLabelParts(edge: TopologyEdge): { main: string; amplificatio
   return { main, amplification: amp };
 }
 
-/** "order-service → payment-service, breaker open, 48 % errors, p99 2.0 s, 120/s, retries ×3.1". */
+/**
+ * "order-service → payment-service, breaker open, 48 % errors, p99 2.0 s, retries ×3.1".
+ * Throughput is left out on purpose: it changes every second and a name that
+ * changes that often is noise to a screen reader (it is in the side panel).
+ */
 export function edgeAccessibleName(edge: TopologyEdge): string {
   const parts = [`${edge.source} → ${edge.target}`, breakerLook(edge.breaker?.state).label];
   parts.push(`${formatPercent(edge.errorRate)} errors`);
   if (edge.p99Ms !== null) parts.push(`p99 ${formatDuration(edge.p99Ms)}`);
-  parts.push(formatRate(edge.rps).replace('/s', ' per second'));
   if (edge.retryAmplification !== null && edge.retryAmplification > AMPLIFICATION_LABEL_THRESHOLD) {
     parts.push(`retries ${formatAmplification(edge.retryAmplification)}`);
   }
