@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { FiringIndicator } from './alerts/FiringIndicator';
 import { useLive } from './LiveProvider';
 import { replaceQuery } from './useUrlQuery';
 
@@ -61,9 +62,7 @@ export function AppHeader() {
       <output className={`live-indicator ${live.cls}`} title={live.title} aria-live="polite">
         {live.text}
       </output>
-      <Link href="/alerts" className="firing" title="Firing alerts (not wired yet)">
-        (– firing)
-      </Link>
+      <FiringIndicator />
     </header>
   );
 }
