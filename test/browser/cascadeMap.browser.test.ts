@@ -123,7 +123,8 @@ describe.skipIf(!ready)('cascade map and bulkheads in Chromium', () => {
     await slider.fill(String(beforeFailure));
     // pushState, not a navigation: wait for the query string itself.
     await page.waitForFunction(() => /[?&]at=\d+/.test(window.location.search), undefined, { timeout: 5_000 });
-    expect(await page.getByTestId('map-view').getAttribute('data-live')).toBe('false');
+    // The URL changes first; the map leaves live mode on the next render.
+    await page.locator('[data-testid="map-view"][data-live="false"]').waitFor({ timeout: 5_000 });
     await page.locator('[data-testid="edge-label-order-service->payment-service"][data-breaker="closed"]').waitFor({
       timeout: 10_000,
     });
