@@ -6,6 +6,7 @@ import { liveLatencySuite } from './suites/liveLatency.js';
 import { modelSuite } from './suites/model.js';
 import { sagasSuite } from './suites/sagas.js';
 import { soakSuite } from './suites/soak.js';
+import { uiSuite } from './suites/ui.js';
 
 /**
  * Every suite `npm run bench` knows, in the order it runs them. To add one,
@@ -20,4 +21,5 @@ export const suites: readonly Suite[] = [
   modelSuite,
   sagasSuite,
   alertsSuite,
+  uiSuite,
 ];
