@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_PATH, hasChromium, launchBrowser } from '../../test/browser/helpers/chromium.js';
 import { REPO_ROOT, type RunningDashboard, startDashboard } from '../../test/support/dashboard.js';
-import { formatNumber, formatRange, formatRatio, median, percentile, summarize } from '../lib/stats.js';
+import { formatBytes, formatNumber, formatRange, formatRatio, median, percentile, summarize } from '../lib/stats.js';
 import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
 import { metricsBodies, type SyntheticTopology, sagaBody, serviceName, syntheticTopology } from './ui/otlp.js';
 import {
@@ -50,6 +50,9 @@ interface Navigation {
   firstNodesMs: number | null;
   dclMs: number;
   topologyResponseMs: number | null;
+  /** Long tasks of the page between navigation start and readyAt. */
+  loadLongTaskMax: number;
+  loadLongTaskTotal: number;
   info: Record<string, unknown> | null;
 }
 
@@ -62,7 +65,15 @@ interface SizeResult {
   staticMs: number[];
   notFoundMs: number[];
   idle: FrameSummary;
-  live: FrameSummary & { rounds: number; postMs: number[]; topologyMessages: number; transitionMessages: number };
+  live: FrameSummary & {
+    rounds: number;
+    postMs: number[];
+    topologyMessages: number;
+    transitionMessages: number;
+    snapshotBytes: number;
+    /** Long tasks that started within 500 ms after a topology snapshot arrived, of all long tasks. */
+    longTasksAfterSnapshot: number;
+  };
 }
 
 interface FrameSummary {
@@ -133,11 +144,14 @@ async function navigate(page: Page, url: string, timeoutMs = 60_000): Promise<Na
     const topo = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/topology'));
     return { dcl: nav ? nav.domContentLoadedEventEnd : -1, topology: topo ? topo.responseEnd : null };
   })()`)) as { dcl: number; topology: number | null };
+  const loadTasks = probe.longTasks.filter((t) => t.start < probe.readyAt!).map((t) => t.duration);
   return {
     readyMs: probe.readyAt!,
     firstNodesMs: probe.firstNodesAt,
     dclMs: timing.dcl,
     topologyResponseMs: timing.topology,
+    loadLongTaskMax: Math.max(0, ...loadTasks),
+    loadLongTaskTotal: loadTasks.reduce((a, b) => a + b, 0),
     info: probe.info,
   };
 }
@@ -262,6 +276,10 @@ async function measureSize(
     log(
       `ui: ${services} services live: ${postMs.length} rounds, ${after.topology - before.topology} snapshots, ${after.transitions - before.transitions} transitions received (load ${load()})`,
     );
+    const snapshots = after.snapshots.slice(before.snapshots.length);
+    const afterSnapshot = live.m.longTasks.filter((t) =>
+      snapshots.some((sn) => t.start >= sn.at - 5 && t.start - sn.at < 500),
+    ).length;
     if (services === SIZES[0]) await withSaga(dashboard);
     await page.context().close();
     return {
@@ -279,6 +297,8 @@ async function measureSize(
         postMs,
         topologyMessages: after.topology - before.topology,
         transitionMessages: after.transitions - before.transitions,
+        snapshotBytes: median(snapshots.map((sn) => sn.bytes)),
+        longTasksAfterSnapshot: afterSnapshot,
       },
     };
   } finally {
@@ -395,6 +415,7 @@ async function run(opts: SuiteOptions) {
       'layout',
       'nodes on screen',
       'edges drawn',
+      'longest task in load',
     ],
     rows: sizes.map((s) => {
       const w = summarize(s.warm.map((n) => n.readyMs));
@@ -421,12 +442,14 @@ async function run(opts: SuiteOptions) {
         layout ? `${layout[1]} ${layout[2]} ms` : '–',
         `${info.nodesOnScreen ?? '–'} / ${info.nodesRendered ?? '–'}`,
         String(info.edgesRendered ?? '–'),
+        `${formatNumber(median(s.warm.map((n) => n.loadLongTaskMax)))} (Σ ${formatNumber(median(s.warm.map((n) => n.loadLongTaskTotal)))})`,
       ];
     }),
     notes: [
       `${reps} warm loads per size (about:blank → map, HTTP cache warm), interleaved with the baselines; "cold" is the first load in a fresh browser context. Viewport ${VIEWPORT.width}×${VIEWPORT.height}, headless Chromium (${CHROMIUM_PATH}).`,
       'Rendered = layout finished, every React Flow node in the DOM measured, viewport framed, and transform + node count unchanged for 3 frames (first of them); polled once per frame with requestAnimationFrame (≤ 1 frame of quantisation). The page sets no performance marks of its own.',
       'Topology: service i calls up to 5 services of higher index within the next 40 (layered DAG); one resource per service, `resilience.call.duration` + one breaker state gauge each, two rounds POSTed as OTLP/JSON to /v1/metrics before the first load, one more before each repetition (no page subscribed at that moment).',
+      '"longest task in load": median over the warm loads of the longest main-thread task (PerformanceObserver "longtask", buffered) before the ready frame, and of their sum; on ≤ 100 nodes and ≤ 250 edges the map lays out with ELK (elkjs, on the main thread), above with its own linear layered layout.',
       '"nodes on screen / rendered": React Flow renders only visible elements (onlyRenderVisibleElements); maps above 150 nodes first frame their left-most corner at a readable zoom.',
       `Baselines (same browser, same repetitions): static page of 50 divs ${formatNumber(median(sizes.flatMap((s) => s.staticMs)))} ms, Next /_not-found ${formatNumber(median(sizes.flatMap((s) => s.notFoundMs)))} ms (medians over all sizes).`,
       `Ingest (2 rounds POSTed → all services and edges in /api/topology): ${sizes.map((s) => `${s.services}: ${formatNumber(s.ingestMs)} ms`).join(', ')}.`,
@@ -473,7 +496,7 @@ async function run(opts: SuiteOptions) {
         s,
         'updates',
         s.live,
-        `${s.live.rounds} rounds (POST ${formatNumber(median(s.live.postMs))} ms), ${s.live.topologyMessages} snapshots, ${s.live.transitionMessages} transitions`,
+        `${s.live.rounds} rounds (POST ${formatNumber(median(s.live.postMs))} ms); ${s.live.topologyMessages} snapshots of ${formatBytes(s.live.snapshotBytes)}, ${s.live.transitionMessages} transitions; ${s.live.longTasksAfterSnapshot} of ${s.live.longTasks} long tasks < 500 ms after a snapshot`,
       ),
     ]),
     notes: [

@@ -22,11 +22,17 @@
  *   50 `.cell` divs; Next's `/_not-found` has its heading.
  *
  * The probe also counts socket.io frames received (WebSocket subclass), split
- * into topology snapshots and breaker transitions.
+ * into topology snapshots (arrival time and size kept) and breaker
+ * transitions, and keeps every long task of the page from its start.
  */
 export const READY_PROBE = `(() => {
-  const probe = { readyAt: null, firstNodesAt: null, info: null, ws: 0, wsBytes: 0, topology: 0, transitions: 0 };
+  const probe = { readyAt: null, firstNodesAt: null, info: null, ws: 0, wsBytes: 0, topology: 0, transitions: 0, snapshots: [], longTasks: [] };
   window.__uiBench = probe;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (probe.longTasks.length < 5000) probe.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
   const NativeWS = window.WebSocket;
   if (NativeWS) {
     window.WebSocket = class extends NativeWS {
@@ -36,7 +42,10 @@ export const READY_PROBE = `(() => {
           if (typeof e.data !== 'string') return;
           probe.ws++;
           probe.wsBytes += e.data.length;
-          if (e.data.startsWith('42["topology"')) probe.topology++;
+          if (e.data.startsWith('42["topology"')) {
+            probe.topology++;
+            if (probe.snapshots.length < 1000) probe.snapshots.push({ at: performance.now(), bytes: e.data.length });
+          }
           else if (e.data.startsWith('42["breaker:transition"')) probe.transitions++;
         });
       }
@@ -170,4 +179,6 @@ export interface ProbeState {
   wsBytes: number;
   topology: number;
   transitions: number;
+  snapshots: { at: number; bytes: number }[];
+  longTasks: { start: number; duration: number }[];
 }
