@@ -105,7 +105,11 @@ describe('OTLP/HTTP handler: success', () => {
       received = [];
       await exportSampleTraces({ baseUrl, protocols: ['json', 'protobuf'], gzip });
       await exportSampleMetrics({ baseUrl, protocols: ['json', 'protobuf'], gzip });
-      const traces = received.filter((r) => r.signal === 'traces').map((r) => r.batch as TraceBatch);
+      // The four requests race each other: pair them by span, not by arrival order.
+      const traces = received
+        .filter((r) => r.signal === 'traces')
+        .map((r) => r.batch as TraceBatch)
+        .sort((a, b) => (a.spans[0]?.spanId ?? '').localeCompare(b.spans[0]?.spanId ?? ''));
       const metrics = received.filter((r) => r.signal === 'metrics').map((r) => r.batch as MetricBatch);
       // SimpleSpanProcessor: one request per span and protocol; metrics: flush + shutdown, per protocol.
       expect(traces).toHaveLength(4);
