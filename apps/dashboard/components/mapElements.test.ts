@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyEdge, TopologyService } from '../lib/apiTypes';
 import { DEFAULT_LAYOUT } from '../lib/graphLayout';
+import { whatIfHighlight } from '../lib/whatIfView';
 import { buildFlowElements } from './mapElements';
 
 const svc = (name: string): TopologyService => ({
@@ -63,5 +64,24 @@ describe('buildFlowElements', () => {
     const changed = buildFlowElements({ ...base, edges: [{ ...edge, errorRate: 0.9 }], previous: first.cache });
     expect(changed.edges[0]).not.toBe(first.edges[0]);
     expect(changed.edges[0]?.data?.edge.errorRate).toBe(0.9);
+  });
+  it('names and marks a simulated failure, and rebuilds only what it changes', () => {
+    const first = buildFlowElements(base);
+    const whatIf = whatIfHighlight({
+      failing: 'payment',
+      predicted: ['order'],
+      unprotected: ['order'],
+      contained: [],
+      path: ['order->payment'],
+      sentence: 'If payment fails, order would be degraded',
+    });
+    const sim = buildFlowElements({ ...base, whatIf, previous: first.cache });
+    const order = sim.nodes.find((n) => n.id === 'order');
+    expect(order?.data.whatIf).toBe('predicted');
+    expect(order?.ariaLabel).toBe('order, healthy, degraded by the root cause, predicted to degrade if payment fails');
+    expect(order).not.toBe(first.nodes[0]);
+    expect(sim.nodes.find((n) => n.id === 'payment')?.ariaLabel).toContain('simulated failure');
+    expect(sim.edges[0]?.data?.whatIf).toEqual({ kind: 'path' });
+    expect(sim.edges[0]?.ariaLabel).toContain('carries the simulated failure');
   });
 });

@@ -11,18 +11,28 @@ import { type CascadeRole, edgeAccessibleName, edgeLabelParts, nodeAccessibleNam
 import { formatPercent, formatRate } from '../lib/format';
 import type { LayoutOptions, Positions } from '../lib/graphLayout';
 import { edgeId, type Selection } from '../lib/urlState';
+import {
+  type WhatIfEdgeRole,
+  type WhatIfHighlight,
+  type WhatIfNodeRole,
+  whatIfEdgePhrase,
+  whatIfNodePhrase,
+} from '../lib/whatIfView';
 
 export interface ServiceNodeData extends Record<string, unknown> {
   service: TopologyService;
   role: CascadeRole;
   match: boolean;
   dimmed: boolean;
+  /** Role in a simulated failure ("what if X fails?"), null when none is running or the node is outside it. */
+  whatIf: WhatIfNodeRole | null;
 }
 
 export interface DependencyEdgeData extends Record<string, unknown> {
   edge: TopologyEdge;
   onPath: boolean;
   dimmed: boolean;
+  whatIf: WhatIfEdgeRole | null;
 }
 
 export type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
@@ -40,6 +50,8 @@ export interface BuildInput {
   selection: Selection | null;
   /** Dim everything off the cascade path ("show path"). */
   emphasizePath: boolean;
+  /** A simulated failure to highlight (predicted and unprotected radius, containing edges). */
+  whatIf?: WhatIfHighlight | null;
   /**
    * Elements built for the previous snapshot. An element whose drawn content
    * (accessible name, label, width, flags, position) is unchanged is reused as
@@ -80,7 +92,10 @@ export function buildFlowElements(input: BuildInput): {
       : input.blastRadius.has(s.name)
         ? 'blast-radius'
         : null;
-    const ariaLabel = nodeAccessibleName(s, role);
+    const whatIf = input.whatIf?.nodes.get(s.name) ?? null;
+    const ariaLabel = whatIf
+      ? `${nodeAccessibleName(s, role)}, ${whatIfNodePhrase(whatIf, input.whatIf!.failing)}`
+      : nodeAccessibleName(s, role);
     const selected = input.selection?.kind === 'node' && input.selection.id === s.name;
     const match = input.matches.has(s.name);
     const dimmed = input.emphasizePath && role === null;
@@ -110,7 +125,7 @@ export function buildFlowElements(input: BuildInput): {
       handles,
       ariaLabel,
       selected,
-      data: { service: s, role, match, dimmed },
+      data: { service: s, role, match, dimmed, whatIf },
     };
     nodes.push(node);
     cache.nodes.set(s.name, { sig, node });
@@ -120,7 +135,8 @@ export function buildFlowElements(input: BuildInput): {
     if (!input.positions.has(e.source) || !input.positions.has(e.target)) continue;
     const id = edgeId(e.source, e.target);
     const onPath = input.pathIds.has(id);
-    const ariaLabel = edgeAccessibleName(e);
+    const whatIf = input.whatIf?.edges.get(id) ?? null;
+    const ariaLabel = whatIf ? `${edgeAccessibleName(e)}, ${whatIfEdgePhrase(whatIf)}` : edgeAccessibleName(e);
     const selected =
       input.selection?.kind === 'edge' && input.selection.source === e.source && input.selection.target === e.target;
     const dimmed = input.emphasizePath && !onPath;
@@ -139,7 +155,7 @@ export function buildFlowElements(input: BuildInput): {
       target: e.target,
       ariaLabel,
       selected,
-      data: { edge: e, onPath, dimmed },
+      data: { edge: e, onPath, dimmed, whatIf },
     };
     edges.push(flowEdge);
     cache.edges.set(id, { sig, edge: flowEdge });

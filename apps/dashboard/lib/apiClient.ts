@@ -9,6 +9,7 @@ import type {
   DashboardConfig,
   EdgeHistoryPoint,
   Topology,
+  WhatIf,
 } from './apiTypes';
 
 export class ApiError extends Error {
@@ -46,5 +47,7 @@ export const api = {
     ),
   edgeHistory: (source: string, target: string, from: number, to: number, signal?: AbortSignal) =>
     getJson<EdgeHistoryPoint[]>(`/api/edges/history${query({ source, target, from, to })}`, signal),
+  whatIf: (service: string, at: number | null, signal?: AbortSignal) =>
+    getJson<WhatIf>(`/api/whatif${query({ service, at })}`, signal),
   config: (signal?: AbortSignal) => getJson<DashboardConfig>('/api/config', signal),
 };

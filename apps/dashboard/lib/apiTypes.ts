@@ -71,6 +71,26 @@ export interface Topology {
   cascade: Cascade;
 }
 
+/** What holds a dependency's failure on an edge (see `GET /api/whatif`). */
+export type Containment = 'breaker+bulkhead' | 'breaker+timeout';
+
+/**
+ * `GET /api/whatif?service=&at=&window=` → WhatIf: "what if `failing` fails?"
+ * on the topology at `at` (404 naming the parameter for an unknown service).
+ */
+export interface WhatIf {
+  failing: string;
+  /** Callers predicted to be degraded: the upstream walk stops at contained edges. */
+  predicted: string[];
+  /** Every transitive caller: the radius without any protection. */
+  unprotected: string[];
+  /** Edges into the failure that would hold, and what holds them. */
+  contained: { source: string; target: string; by: Containment }[];
+  /** Edges the predicted failure travels along, as "source->target". */
+  path: string[];
+  sentence: string;
+}
+
 export interface BulkheadRow {
   service: string;
   name: string;
@@ -95,12 +115,47 @@ export interface BreakerTransitionEvent {
   atMs: number;
 }
 
+/** A full topology on the live feed, numbered so deltas can be chained onto it. */
+export type LiveTopology = Topology & { seq: number };
+
+/**
+ * `topology:delta`: what changed since the message numbered `base` (a full
+ * `topology` or the previous delta). Apply it only when your last seq equals
+ * `base`, then your seq becomes `seq`; otherwise emit `resync` and wait for a
+ * full `topology`. `services` / `edges` are the complete, current objects of
+ * those whose shown figures changed (or that are new); anything not listed is
+ * unchanged as far as the UI can tell. Removed edges are keyed "source->target".
+ * `cascade` is always the current one.
+ */
+export interface TopologyDelta {
+  at: number;
+  base: number;
+  seq: number;
+  windowSeconds?: number;
+  services: TopologyService[];
+  edges: TopologyEdge[];
+  removedServices: string[];
+  removedEdges: string[];
+  cascade: Cascade;
+}
+
 /** Socket.io events (server → client). Clients emit `subscribe` with a list of topics. */
 export const LIVE_EVENTS = {
   /** Client → server: `socket.emit('subscribe', ['topology', 'bulkheads', 'breakers'])`. */
   SUBSCRIBE: 'subscribe',
-  /** Server → client, at most once a second: a full Topology for "now" (default window). */
+  /**
+   * Server → client: a full LiveTopology for "now" (default window). Sent once to a
+   * new `topology` subscriber and in answer to `resync`; after that the map
+   * follows TOPOLOGY_DELTA.
+   */
   TOPOLOGY: 'topology',
+  /**
+   * Server → client, at most once a second and only when something the UI shows
+   * changed: a TopologyDelta on top of the state with seq `base`.
+   */
+  TOPOLOGY_DELTA: 'topology:delta',
+  /** Client → server: "my seq does not match a delta's base; send me a full `topology`". */
+  RESYNC: 'resync',
   /** Server → client, at most once a second: BulkheadRow[]. */
   BULKHEADS: 'bulkheads',
   /** Server → client, immediately on every breaker transition: BreakerTransitionEvent. */

@@ -9,15 +9,19 @@ describe('map URL state', () => {
       q: 'pay',
       onlyFailing: true,
       onlyOpenBreakers: false,
+      whatIf: 'payment-service',
     };
     const qs = formatMapUrlState(state);
-    expect(qs).toBe('at=1714572903000&sel=edge%3Aorder-service-%3Epayment-service&q=pay&failing=1');
+    expect(qs).toBe(
+      'at=1714572903000&sel=edge%3Aorder-service-%3Epayment-service&q=pay&failing=1&whatif=payment-service',
+    );
     expect(parseMapUrlState(new URLSearchParams(qs))).toEqual(state);
   });
   it('treats missing or malformed values as live / no selection', () => {
     const s = parseMapUrlState(new URLSearchParams('at=yesterday&sel=edge:nope'));
     expect(s.at).toBeNull();
     expect(s.sel).toBeNull();
+    expect(s.whatIf).toBeNull();
     expect(parseMapUrlState(new URLSearchParams('sel=node:user-service')).sel).toEqual({
       kind: 'node',
       id: 'user-service',

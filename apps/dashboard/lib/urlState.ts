@@ -1,7 +1,9 @@
 /**
  * What the URL holds so a link reproduces the view: the moment (`at`, epoch ms;
- * absent = live), the selection (`sel`), the search text (`q`) and the filters
- * (`failing=1`, `open=1`). Pure parse/serialise; the pages own the history calls.
+ * absent = live), the selection (`sel`), the search text (`q`), the filters
+ * (`failing=1`, `open=1`) and a simulated failure (`whatif=<service>`; not
+ * `failing=`, which is the "only failing" filter). Pure parse/serialise; the
+ * pages own the history calls.
  */
 
 export type Selection = { kind: 'node'; id: string } | { kind: 'edge'; source: string; target: string };
@@ -12,9 +14,18 @@ export interface MapUrlState {
   q: string;
   onlyFailing: boolean;
   onlyOpenBreakers: boolean;
+  /** Service whose failure is simulated ("what if it fails?"), null when none. */
+  whatIf: string | null;
 }
 
-export const EMPTY_MAP_STATE: MapUrlState = { at: null, sel: null, q: '', onlyFailing: false, onlyOpenBreakers: false };
+export const EMPTY_MAP_STATE: MapUrlState = {
+  at: null,
+  sel: null,
+  q: '',
+  onlyFailing: false,
+  onlyOpenBreakers: false,
+  whatIf: null,
+};
 
 /** React Flow id of an edge, and the `sel=edge:` payload: "source->target". */
 export function edgeId(source: string, target: string): string {
@@ -57,6 +68,7 @@ export function parseMapUrlState(params: URLSearchParams): MapUrlState {
     q: params.get('q') ?? '',
     onlyFailing: params.get('failing') === '1',
     onlyOpenBreakers: params.get('open') === '1',
+    whatIf: params.get('whatif') || null,
   };
 }
 
@@ -68,6 +80,7 @@ export function formatMapUrlState(state: MapUrlState): string {
   if (state.q) p.set('q', state.q);
   if (state.onlyFailing) p.set('failing', '1');
   if (state.onlyOpenBreakers) p.set('open', '1');
+  if (state.whatIf) p.set('whatif', state.whatIf);
   return p.toString();
 }
 
