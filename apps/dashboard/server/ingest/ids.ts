@@ -10,17 +10,51 @@ export function bytesToHex(bytes: Uint8Array, start: number, end: number): strin
   return out;
 }
 
-const HEX_RE = /^[0-9a-fA-F]*$/;
 const ZEROS = '0'.repeat(32);
+/** Marker returned by plainHexId for an all-zero id (not a valid id value: not hex). */
+const ALL_ZEROS = '!';
+
+/**
+ * `value` when it is exactly `hexLength` hex characters (any case), lower-cased;
+ * `ALL_ZEROS` when they are all zeros; null otherwise. One pass over the char codes.
+ */
+function plainHexId(value: string, hexLength: number): string | null {
+  if (value.length !== hexLength) return null;
+  let upper = false;
+  let nonZero = false;
+  for (let i = 0; i < hexLength; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (c !== 48) nonZero = true;
+    } else if (c >= 97 && c <= 102) nonZero = true;
+    else if (c >= 65 && c <= 70) {
+      nonZero = true;
+      upper = true;
+    } else return null;
+  }
+  if (!nonZero) return ALL_ZEROS;
+  return upper ? value.toLowerCase() : value;
+}
+
+/**
+ * A hex id of `hexLength` characters, lower-cased, or null when `value` is not
+ * one (invalid, all zeros, or base64: see normalizeHexId). The allocation-free
+ * fast path of the decoders.
+ */
+export function fastHexId(value: string, hexLength: number): string | null {
+  const id = plainHexId(value, hexLength);
+  return id === ALL_ZEROS ? null : id;
+}
 
 /**
  * A hex id of `hexLength` characters, lower-cased; also accepts the base64
  * form some older exporters sent. Returns an error reason instead when invalid.
  */
 export function normalizeHexId(value: string, hexLength: number): { id: string } | { error: string } {
-  if (value.length === hexLength && HEX_RE.test(value)) {
-    if (value === ZEROS.slice(0, hexLength)) return { error: 'must not be all zeros' };
-    return { id: value.toLowerCase() };
+  const plain = plainHexId(value, hexLength);
+  if (plain !== null) {
+    if (plain === ALL_ZEROS) return { error: 'must not be all zeros' };
+    return { id: plain };
   }
   const bytes = hexLength / 2;
   if (value.length === Math.ceil(bytes / 3) * 4 && /^[A-Za-z0-9+/]+=*$/.test(value)) {

@@ -13,7 +13,7 @@
  */
 import { DecodeContext, type DecodeLimits, nanosToMs, resourceInfo, setAttribute } from './decodeContext';
 import { DecodeError } from './decodeError';
-import { normalizeHexId } from './ids';
+import { fastHexId, normalizeHexId } from './ids';
 import type {
   Attributes,
   AttributeValue,
@@ -167,8 +167,13 @@ function enumValue(o: Obj, camel: string, snake: string, names: Record<string, n
 }
 
 function requiredId(o: Obj, camel: string, snake: string, hexLength: number): string {
-  const v = get(o, camel, snake);
+  return idValue(get(o, camel, snake), camel, hexLength);
+}
+
+function idValue(v: unknown, camel: string, hexLength: number): string {
   if (typeof v !== 'string') throw new ItemError(camel, `expected ${hexLength} hex characters`);
+  const id = fastHexId(v, hexLength);
+  if (id !== null) return id;
   const r = normalizeHexId(v, hexLength);
   if ('error' in r) throw new ItemError(camel, r.error);
   return r.id;
@@ -327,9 +332,7 @@ function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext):
   const spanId = requiredId(s, 'spanId', 'span_id', 16);
   const parent = get(s, 'parentSpanId', 'parent_span_id');
   const parentSpanId =
-    parent === undefined || parent === null || parent === ''
-      ? null
-      : requiredId(s, 'parentSpanId', 'parent_span_id', 16);
+    parent === undefined || parent === null || parent === '' ? null : idValue(parent, 'parentSpanId', 16);
   let statusCode = 0;
   let statusMessage = '';
   const status = s.status;
@@ -498,18 +501,6 @@ function doubleList(o: Obj, camel: string, snake: string): number[] {
   return out;
 }
 
-function pointBase(p: Obj, head: MetricHead, ctx: DecodeContext) {
-  return {
-    resource: head.resource,
-    scope: head.scope,
-    name: head.name,
-    unit: head.unit,
-    attributes: attributes(p, ctx),
-    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
-    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
-  };
-}
-
 function numberPoint(
   p: Obj,
   head: MetricHead,
@@ -526,7 +517,19 @@ function numberPoint(
     if (i === undefined || i === null) throw new ItemError('', 'expected asDouble or asInt');
     value = integer(i, 'asInt', false);
   }
-  return { ...pointBase(p, head, ctx), type, temporality, monotonic, value };
+  return {
+    resource: head.resource,
+    scope: head.scope,
+    name: head.name,
+    unit: head.unit,
+    attributes: attributes(p, ctx),
+    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
+    type,
+    temporality,
+    monotonic,
+    value,
+  };
 }
 
 function histogramPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx: DecodeContext): MetricPoint {
@@ -539,7 +542,13 @@ function histogramPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx:
     );
   }
   return {
-    ...pointBase(p, head, ctx),
+    resource: head.resource,
+    scope: head.scope,
+    name: head.name,
+    unit: head.unit,
+    attributes: attributes(p, ctx),
+    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
     type: 'histogram',
     temporality,
     count: optInteger(p, 'count', 'count', true),
@@ -567,7 +576,13 @@ function expBuckets(p: Obj, camel: string): { offset: number; bucketCounts: numb
 
 function exponentialPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx: DecodeContext): MetricPoint {
   return {
-    ...pointBase(p, head, ctx),
+    resource: head.resource,
+    scope: head.scope,
+    name: head.name,
+    unit: head.unit,
+    attributes: attributes(p, ctx),
+    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
     type: 'exponential_histogram',
     temporality,
     count: optInteger(p, 'count', 'count', true),
@@ -593,7 +608,13 @@ function summaryPoint(p: Obj, head: MetricHead, ctx: DecodeContext): MetricPoint
     };
   }
   return {
-    ...pointBase(p, head, ctx),
+    resource: head.resource,
+    scope: head.scope,
+    name: head.name,
+    unit: head.unit,
+    attributes: attributes(p, ctx),
+    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
     type: 'summary',
     count: optInteger(p, 'count', 'count', true),
     sum: optDouble(p, 'sum', 'sum') ?? 0,
