@@ -107,13 +107,11 @@ describe('layoutGantt', () => {
     expect(formatDuration(61_000)).toBe('1 min 1 s');
   });
 
-  it('lays out 50 steps over 6 services well within a frame', () => {
+  // Its render time is measured by `npm run bench -- --only ui` (50-step timeline), not asserted here.
+  it('lays out 50 steps over 6 services, one lane per service', () => {
     const steps = Array.from({ length: 50 }, (_, i) => step(`s${i}`, `svc-${i % 6}`, 'action', i * 40, 30));
-    const start = performance.now();
     const layout = layoutGantt(run(steps), { width: 1400, nowMs: T0 });
-    const ms = performance.now() - start;
     expect(layout.bars).toHaveLength(50);
     expect(layout.lanes).toHaveLength(6);
-    expect(ms).toBeLessThan(16);
   });
 });

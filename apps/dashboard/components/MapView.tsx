@@ -12,7 +12,7 @@ import { formatSelection, parseMapUrlState, type Selection } from '../lib/urlSta
 import { CascadeBanner } from './CascadeBanner';
 import { CascadeMap, type FitRequest } from './CascadeMap';
 import { EmptyState } from './EmptyState';
-import { useLiveEvent } from './LiveProvider';
+import { useLiveEvent, useLiveTopology } from './LiveProvider';
 import { buildFlowElements, type ElementCache, emptyElementCache } from './mapElements';
 import { SidePanel } from './SidePanel';
 import { TimeScrubber } from './TimeScrubber';
@@ -69,7 +69,7 @@ export function MapView() {
     return () => ctrl.abort();
   }, [url.at]);
 
-  useLiveEvent<Topology>(LIVE_EVENTS.TOPOLOGY, (t) => startTransition(() => setTopology(t)), live);
+  useLiveTopology(live, (update) => startTransition(() => setTopology(update)));
   useLiveEvent<BreakerTransitionEvent>(LIVE_EVENTS.BREAKER_TRANSITION, (ev) => {
     setLiveTransitions((prev) => [ev, ...prev].slice(0, 500));
     if (live) setTopology((t) => (t ? applyBreakerTransition(t, ev) : t));

@@ -56,14 +56,12 @@ describe('fastLayeredLayout', () => {
     const spots = new Set([...pos.values()].map((p) => `${p.x},${p.y}`));
     expect(spots.size).toBe(3);
   });
-  it('lays out 2 000 services and 10 000 edges well under the 2 s render budget', () => {
+  // Its speed is measured by `npm run bench -- --only ui`; here only that it lays big graphs out correctly.
+  it('lays out 2 000 services and 10 000 edges with every caller left of its dependency', () => {
     const g = synthetic(2000, 10_000);
-    const t0 = performance.now();
     const pos = fastLayeredLayout(g);
-    const ms = performance.now() - t0;
     expect(pos.size).toBe(2000);
     for (const e of g.edges) expect(pos.get(e.source)!.x).toBeLessThan(pos.get(e.target)!.x);
-    expect(ms).toBeLessThan(500);
   });
 });
 
