@@ -6,7 +6,8 @@
  */
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
-import { LIVE_EVENTS } from '../lib/apiTypes';
+import { LIVE_EVENTS, type LiveTopology, type Topology, type TopologyDelta } from '../lib/apiTypes';
+import { applyTopologyDelta } from '../lib/applyTopologyDelta';
 
 export type LiveStatus = 'connecting' | 'connected' | 'offline';
 
@@ -61,4 +62,50 @@ export function useLiveEvent<T>(event: string, handler: (payload: T) => void, en
       socket.off(event, listener);
     };
   }, [socket, event, enabled]);
+}
+
+/** How long to wait for the answer to a `resync` before asking again. */
+const RESYNC_RETRY_MS = 5_000;
+
+/**
+ * Follows the live topology while `enabled`: a full `topology` replaces the
+ * state, each `topology:delta` is applied to it (unchanged services and edges
+ * keep their identity). A delta that does not chain onto the last seq seen
+ * (a gap, or deltas missed while not live) asks the server to `resync` and is
+ * dropped until the full topology arrives. `update` receives a state updater,
+ * e.g. `(u) => startTransition(() => setTopology(u))`.
+ */
+export function useLiveTopology(
+  enabled: boolean,
+  update: (updater: (current: Topology | null) => Topology | null) => void,
+): void {
+  const { socket } = useLive();
+  const seq = useRef<number | null>(null);
+  const resyncAsked = useRef(0);
+  useLiveEvent<LiveTopology>(
+    LIVE_EVENTS.TOPOLOGY,
+    (t) => {
+      seq.current = typeof t.seq === 'number' ? t.seq : null;
+      resyncAsked.current = 0;
+      update(() => t);
+    },
+    enabled,
+  );
+  useLiveEvent<TopologyDelta>(
+    LIVE_EVENTS.TOPOLOGY_DELTA,
+    (d) => {
+      if (seq.current === null || d.base !== seq.current) {
+        seq.current = null;
+        const now = Date.now();
+        if (now - resyncAsked.current >= RESYNC_RETRY_MS) {
+          resyncAsked.current = now;
+          socket?.emit(LIVE_EVENTS.RESYNC);
+        }
+        return;
+      }
+      seq.current = d.seq;
+      update((t) => (t ? applyTopologyDelta(t, d) : t));
+    },
+    enabled,
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * Applying live events to the topology on screen. A breaker transition is
- * applied at once (it arrives before the next full snapshot) so an opened
+ * applied at once (it arrives before the next topology delta) so an opened
  * breaker turns its edge red within a second.
  */
 import type { BreakerTransitionEvent, Topology } from './apiTypes';
