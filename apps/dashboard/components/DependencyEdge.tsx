@@ -3,6 +3,7 @@ import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath, useStore } 
 import { memo } from 'react';
 import { breakerLook, edgeWidth } from '../lib/breakerStyle';
 import { edgeLabelParts } from '../lib/edgeText';
+import { CONTAINED_GLYPH, containmentLabel } from '../lib/whatIfView';
 import type { DependencyFlowEdge } from './mapElements';
 
 /** Labels appear from this zoom on; below it thousands of HTML labels would cost more than they tell. */
@@ -18,7 +19,7 @@ function DependencyEdgeImpl(props: EdgeProps<DependencyFlowEdge>) {
   const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, id } = props;
   const labels = useStore(showLabels);
   if (!data) return null;
-  const { edge, onPath, dimmed } = data;
+  const { edge, onPath, dimmed, whatIf } = data;
   const state = edge.breaker?.state ?? 'none';
   const look = breakerLook(edge.breaker?.state);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
@@ -28,6 +29,7 @@ function DependencyEdgeImpl(props: EdgeProps<DependencyFlowEdge>) {
   return (
     <>
       {onPath && <path d={path} className="fl-edge-halo" strokeWidth={width + 12} />}
+      {whatIf && <path d={path} className={`fl-edge-whatif ${whatIf.kind}`} strokeWidth={width + 8} />}
       <BaseEdge
         id={id}
         path={path}
@@ -45,6 +47,7 @@ function DependencyEdgeImpl(props: EdgeProps<DependencyFlowEdge>) {
           <div
             className="fl-edge-label nodrag nopan"
             data-breaker={state}
+            data-whatif={whatIf?.kind}
             data-testid={`edge-label-${edge.source}->${edge.target}`}
             aria-hidden="true"
             style={
@@ -58,6 +61,11 @@ function DependencyEdgeImpl(props: EdgeProps<DependencyFlowEdge>) {
             {look.glyph && state !== 'closed' && <span className="glyph">{look.glyph}</span>}
             {main}
             {amplification && <span className="amp">{amplification}</span>}
+            {whatIf?.kind === 'contained' && (
+              <span className="contains" title={`would contain the simulated failure (${containmentLabel(whatIf.by)})`}>
+                {CONTAINED_GLYPH} holds: {containmentLabel(whatIf.by)}
+              </span>
+            )}
           </div>
         </EdgeLabelRenderer>
       )}

@@ -9,12 +9,13 @@ import { DEFAULT_LAYOUT, layoutGraph, type Positions, structureKey } from '../li
 import { filterTopology } from '../lib/topologyFilter';
 import { applyBreakerTransition, cascadePathIds } from '../lib/topologyUpdates';
 import { formatSelection, parseMapUrlState, type Selection } from '../lib/urlState';
+import { whatIfHighlight } from '../lib/whatIfView';
 import { CascadeBanner } from './CascadeBanner';
 import { CascadeMap, type FitRequest } from './CascadeMap';
 import { EmptyState } from './EmptyState';
 import { useLiveEvent, useLiveTopology } from './LiveProvider';
 import { buildFlowElements, type ElementCache, emptyElementCache } from './mapElements';
-import { SidePanel } from './SidePanel';
+import { SidePanel, type Simulation } from './SidePanel';
 import { TimeScrubber } from './TimeScrubber';
 import { pushQuery, replaceQuery } from './useUrlQuery';
 
@@ -91,6 +92,43 @@ export function MapView() {
     [filtered],
   );
   const key = useMemo(() => structureKey(layoutInput), [layoutInput]);
+
+  // "What if this one fails?": asked again when the moment or the graph's shape changes.
+  const [simulation, setSimulation] = useState<Simulation | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new graph shape (key) can change the answer
+  useEffect(() => {
+    const service = url.whatIf;
+    if (!service) {
+      setSimulation(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    // Keep showing the previous answer for the same service while the new one loads.
+    setSimulation((prev) => (prev?.service === service ? prev : { service, status: 'loading' }));
+    api
+      .whatIf(service, url.at, ctrl.signal)
+      .then((result) => setSimulation({ service, status: 'ready', result }))
+      .catch((e: unknown) => {
+        if (!ctrl.signal.aborted) {
+          setSimulation({ service, status: 'error', message: e instanceof Error ? e.message : String(e) });
+        }
+      });
+    return () => ctrl.abort();
+  }, [url.whatIf, url.at, key]);
+  const onSimulate = useCallback((service: string | null) => replaceQuery({ whatif: service }), []);
+  useEffect(() => {
+    if (!url.whatIf) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) onSimulate(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [url.whatIf, onSimulate]);
+  const highlight = useMemo(
+    () => (simulation?.status === 'ready' ? whatIfHighlight(simulation.result) : null),
+    [simulation],
+  );
+
   const layoutInputRef = useRef(layoutInput);
   layoutInputRef.current = layoutInput;
   const [layout, setLayout] = useState<LayoutState | null>(null);
@@ -128,6 +166,18 @@ export function MapView() {
     setFit((f) => ({ seq: f.seq + 1, nodeIds: frameAll ? [] : ids }));
   }, [layout]);
 
+  // Frame a new simulation's radius (the panel opening narrows the canvas; the callers may be off screen).
+  const framedSimulation = useRef<string | null>(null);
+  useEffect(() => {
+    const r = simulation?.status === 'ready' ? simulation.result : null;
+    if (!r || framedSimulation.current === r.failing) return;
+    framedSimulation.current = r.failing;
+    setFit((f) => ({ seq: f.seq + 1, nodeIds: [r.failing, ...r.unprotected] }));
+  }, [simulation]);
+  useEffect(() => {
+    if (!url.whatIf) framedSimulation.current = null;
+  }, [url.whatIf]);
+
   const onSelect = useCallback((sel: Selection | null) => {
     replaceQuery({ sel: sel ? formatSelection(sel) : null });
   }, []);
@@ -157,15 +207,16 @@ export function MapView() {
       matches: filtered.matches,
       selection: url.sel,
       emphasizePath,
+      whatIf: highlight,
       previous: elementCache.current,
     });
     elementCache.current = built.cache;
     return built;
-  }, [topology, layout, filtered, url.sel, emphasizePath]);
+  }, [topology, layout, filtered, url.sel, emphasizePath, highlight]);
 
   const cfg = config ?? DEFAULT_CONFIG;
   const empty = topology !== null && topology.services.length === 0;
-  const panel = url.sel && topology && !empty;
+  const panel = (url.sel || url.whatIf) && topology && !empty;
 
   return (
     <div className={`map-view${panel ? '' : ' no-panel'}`} data-testid="map-view" data-live={live}>
@@ -226,7 +277,7 @@ export function MapView() {
           <div className="map-status">Nothing matches the search and filters.</div>
         )}
       </div>
-      {panel && url.sel && topology && (
+      {panel && topology && (
         <SidePanel
           selection={url.sel}
           topology={topology}
@@ -234,6 +285,8 @@ export function MapView() {
           at={url.at}
           liveTransitions={liveTransitions}
           onSelect={onSelect}
+          simulation={simulation}
+          onSimulate={onSimulate}
         />
       )}
       <TimeScrubber at={url.at} now={now} retentionHours={cfg.retentionHours} onChange={onTime} />

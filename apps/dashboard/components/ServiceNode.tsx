@@ -3,6 +3,7 @@ import { Handle, type NodeProps, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import { healthLook } from '../lib/breakerStyle';
 import { formatPercent, formatRate } from '../lib/format';
+import { WHAT_IF_NODE_TAG } from '../lib/whatIfView';
 import type { ServiceFlowNode } from './mapElements';
 
 /** Below this zoom nodes are drawn as plain coloured blocks: text would be unreadable anyway and costs layout time. */
@@ -13,7 +14,7 @@ const KIND_GLYPH = { service: '', database: '⛁ ', virtual: '◌ ' } as const;
 
 function ServiceNodeImpl({ data }: NodeProps<ServiceFlowNode>) {
   const detailed = useStore(zoomedIn);
-  const { service, role, match, dimmed } = data;
+  const { service, role, match, dimmed, whatIf } = data;
   const look = healthLook(service.health);
   const style = { '--node-color': `var(${look.colorVar})` } as React.CSSProperties;
   const handles = (
@@ -24,15 +25,33 @@ function ServiceNodeImpl({ data }: NodeProps<ServiceFlowNode>) {
   );
   if (!detailed) {
     return (
-      <div className={`fl-node-lod${dimmed ? ' dimmed' : ''}`} style={style}>
+      <div className={`fl-node-lod${dimmed ? ' dimmed' : ''}${whatIf ? ` whatif-${whatIf}` : ''}`} style={style}>
         {handles}
       </div>
     );
   }
-  const cls = ['fl-node', service.kind, role ?? '', match ? 'match' : '', dimmed ? 'dimmed' : ''].join(' ');
+  const cls = [
+    'fl-node',
+    service.kind,
+    role ?? '',
+    match ? 'match' : '',
+    dimmed ? 'dimmed' : '',
+    whatIf ? `whatif-${whatIf}` : '',
+  ].join(' ');
   return (
-    <div className={cls} style={style} data-health={service.health} data-testid={`node-${service.name}`}>
+    <div
+      className={cls}
+      style={style}
+      data-health={service.health}
+      data-whatif={whatIf ?? undefined}
+      data-testid={`node-${service.name}`}
+    >
       {handles}
+      {whatIf && (
+        <span className="tag whatif" data-testid={`whatif-tag-${service.name}`}>
+          <span aria-hidden="true">{WHAT_IF_NODE_TAG[whatIf].glyph}</span> {WHAT_IF_NODE_TAG[whatIf].text}
+        </span>
+      )}
       {role === 'root-cause' && <span className="tag">ROOT CAUSE</span>}
       {role === 'blast-radius' && <span className="tag blast">IMPACTED</span>}
       <div className="name" title={service.name}>

@@ -8,6 +8,7 @@ import type {
   Outcome,
   Topology,
   TopologyEdge,
+  WhatIf,
 } from '../lib/apiTypes';
 import { breakerLook, healthLook } from '../lib/breakerStyle';
 import {
@@ -20,14 +21,21 @@ import {
 } from '../lib/format';
 import { expandTraceUrl } from '../lib/traceUrl';
 import type { Selection } from '../lib/urlState';
+import { CONTAINED_GLYPH, containmentLabel, WHAT_IF_NODE_TAG } from '../lib/whatIfView';
 import { EdgeHistoryCharts } from './EdgeHistoryCharts';
 
 /** How much history the panel charts and lists, ending at the viewed moment. */
 const HISTORY_MS = 15 * 60_000;
 const TRANSITIONS_MS = 60 * 60_000;
 
+/** A simulated failure as the panel sees it: asked for, answered, or refused. */
+export type Simulation =
+  | { service: string; status: 'loading' }
+  | { service: string; status: 'ready'; result: WhatIf }
+  | { service: string; status: 'error'; message: string };
+
 interface Props {
-  selection: Selection;
+  selection: Selection | null;
   topology: Topology;
   config: DashboardConfig | null;
   /** Viewed moment; null = live. */
@@ -35,12 +43,17 @@ interface Props {
   /** Transitions received live since the page opened. */
   liveTransitions: BreakerTransitionEvent[];
   onSelect(sel: Selection | null): void;
+  simulation: Simulation | null;
+  /** Start simulating a service's failure, or end the simulation (null). */
+  onSimulate(service: string | null): void;
 }
 
 export function SidePanel(props: Props) {
-  const { selection, topology, onSelect } = props;
-  let body: React.ReactNode;
-  if (selection.kind === 'edge') {
+  const { selection, topology, onSelect, simulation, onSimulate } = props;
+  let body: React.ReactNode = null;
+  if (selection === null) {
+    body = null;
+  } else if (selection.kind === 'edge') {
     const edge = topology.edges.find((e) => e.source === selection.source && e.target === selection.target);
     body = edge ? (
       <EdgeDetails {...props} edge={edge} />
@@ -57,6 +70,7 @@ export function SidePanel(props: Props) {
       <button type="button" className="close" aria-label="Close details" onClick={() => onSelect(null)}>
         ✕
       </button>
+      {simulation && <WhatIfSection simulation={simulation} onEnd={() => onSimulate(null)} />}
       {body}
     </aside>
   );
@@ -227,7 +241,81 @@ function EdgeDetails({ edge, config, at, liveTransitions }: Props & { edge: Topo
   );
 }
 
-function NodeDetails({ name, topology, config, onSelect }: Props & { name: string }) {
+function WhatIfSection({ simulation, onEnd }: { simulation: Simulation; onEnd(): void }) {
+  const r = simulation.status === 'ready' ? simulation.result : null;
+  const list = (names: string[], testId: string, empty: string) =>
+    names.length ? (
+      <ul data-testid={testId}>
+        {names.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
+    ) : (
+      <p className="muted" data-testid={testId}>
+        {empty}
+      </p>
+    );
+  return (
+    <section
+      className="whatif-panel"
+      aria-label={`Simulated failure of ${simulation.service}`}
+      data-testid="whatif-panel"
+    >
+      <h3>
+        <span aria-hidden="true">{WHAT_IF_NODE_TAG.failing.glyph}</span> What if {simulation.service} fails?
+      </h3>
+      {simulation.status === 'loading' && <p className="muted">Simulating…</p>}
+      {simulation.status === 'error' && (
+        <p role="alert">
+          Could not simulate the failure of {simulation.service} ({simulation.message}).
+        </p>
+      )}
+      {r && (
+        <>
+          <p data-testid="whatif-sentence">{r.sentence}.</p>
+          <div className="whatif-radii">
+            <div>
+              <h4>
+                <span aria-hidden="true">{WHAT_IF_NODE_TAG.predicted.glyph}</span> Predicted degraded (
+                {r.predicted.length})
+              </h4>
+              {list(r.predicted, 'whatif-predicted', 'No caller.')}
+            </div>
+            <div>
+              <h4>
+                <span aria-hidden="true">{WHAT_IF_NODE_TAG.unprotected.glyph}</span> Without protection (
+                {r.unprotected.length})
+              </h4>
+              {list(r.unprotected, 'whatif-unprotected', 'No caller depends on it.')}
+            </div>
+          </div>
+          <h4>Contained at</h4>
+          {r.contained.length ? (
+            <ul className="whatif-contained" data-testid="whatif-contained">
+              {r.contained.map((c) => (
+                <li key={`${c.source}->${c.target}`}>
+                  <span aria-hidden="true">{CONTAINED_GLYPH}</span> {c.source} → {c.target}: {containmentLabel(c.by)}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted" data-testid="whatif-contained">
+              No edge into the failure would hold it.
+            </p>
+          )}
+        </>
+      )}
+      <p>
+        <button type="button" onClick={onEnd}>
+          End simulation
+        </button>{' '}
+        <span className="muted">or press Esc</span>
+      </p>
+    </section>
+  );
+}
+
+function NodeDetails({ name, topology, config, onSelect, simulation, onSimulate }: Props & { name: string }) {
   const service = topology.services.find((s) => s.name === name);
   if (!service) return <p className="muted">{name} did not report at this moment.</p>;
   const look = healthLook(service.health);
@@ -261,6 +349,15 @@ function NodeDetails({ name, topology, config, onSelect }: Props & { name: strin
         <span className="muted">{service.kind}</span>
       </p>
       {role && <p>{role}</p>}
+      <p>
+        <button
+          type="button"
+          aria-pressed={simulation?.service === name}
+          onClick={() => onSimulate(simulation?.service === name ? null : name)}
+        >
+          <span aria-hidden="true">{WHAT_IF_NODE_TAG.failing.glyph}</span> Simulate failure
+        </button>
+      </p>
       <dl className="figures">
         <dt>Requests in</dt>
         <dd>{formatRate(service.rps)}</dd>

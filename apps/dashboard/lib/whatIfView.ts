@@ -65,3 +65,6 @@ export const WHAT_IF_NODE_TAG: Record<WhatIfNodeRole, { glyph: string; text: str
   predicted: { glyph: '▼', text: 'PREDICTED' },
   unprotected: { glyph: '◇', text: 'IF UNPROTECTED' },
 };
+
+/** Marks an edge that would contain the failure (a plain geometric glyph: emoji fonts are not everywhere). */
+export const CONTAINED_GLYPH = '▣';
