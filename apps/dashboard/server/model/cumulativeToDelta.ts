@@ -1,4 +1,5 @@
 import type { Temporality } from '../ingest/telemetry';
+import { LruMap } from './lruMap';
 
 /**
  * A counter or histogram reading: `count` (the counter value, or a histogram's
@@ -39,7 +40,7 @@ interface SeriesState extends Reading {
  * Memory: at most `maxSeries` states, least recently updated evicted first.
  */
 export class CumulativeToDelta {
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series = new LruMap<SeriesState>();
   /** States evicted because of the cap. */
   evicted = 0;
 
@@ -55,14 +56,32 @@ export class CumulativeToDelta {
   /** The delta for this point, or null when it adds nothing (stale duplicate). */
   convert(key: string, temporality: Temporality, startTimeMs: number, timeMs: number, reading: Reading): Delta | null {
     if (temporality === 'delta') {
-      return { ...reading, startMs: startTimeMs > 0 && startTimeMs < timeMs ? startTimeMs : timeMs, endMs: timeMs };
+      return {
+        count: reading.count,
+        sumMs: reading.sumMs,
+        counts: reading.counts,
+        startMs: startTimeMs > 0 && startTimeMs < timeMs ? startTimeMs : timeMs,
+        endMs: timeMs,
+      };
     }
     const prev = this.series.get(key);
-    const next: SeriesState = { ...reading, startMs: startTimeMs, timeMs };
+    const next: SeriesState = {
+      count: reading.count,
+      sumMs: reading.sumMs,
+      counts: reading.counts,
+      startMs: startTimeMs,
+      timeMs,
+    };
     if (prev === undefined) {
       this.remember(key, next);
       if (startTimeMs > 0 && startTimeMs >= this.listeningSinceMs && startTimeMs <= timeMs) {
-        return { ...reading, startMs: startTimeMs, endMs: timeMs };
+        return {
+          count: reading.count,
+          sumMs: reading.sumMs,
+          counts: reading.counts,
+          startMs: startTimeMs,
+          endMs: timeMs,
+        };
       }
       return {
         count: 0,
@@ -77,7 +96,7 @@ export class CumulativeToDelta {
     const restarted = startTimeMs > 0 && prev.startMs > 0 && startTimeMs !== prev.startMs;
     if (restarted || decreased(prev, reading)) {
       const startMs = restarted && startTimeMs <= timeMs ? Math.max(startTimeMs, prev.timeMs) : prev.timeMs;
-      return { ...reading, startMs, endMs: timeMs };
+      return { count: reading.count, sumMs: reading.sumMs, counts: reading.counts, startMs, endMs: timeMs };
     }
     return {
       count: reading.count - prev.count,
@@ -89,11 +108,10 @@ export class CumulativeToDelta {
   }
 
   private remember(key: string, state: SeriesState): void {
-    this.series.delete(key);
     this.series.set(key, state);
     if (this.series.size > this.maxSeries) {
-      const oldest = this.series.keys().next().value;
-      if (oldest !== undefined) this.series.delete(oldest);
+      const oldest = this.series.oldest();
+      if (oldest !== undefined) this.series.delete(oldest.key);
       this.evicted++;
     }
   }

@@ -319,6 +319,8 @@ export class LiveModel {
   private readonly pairing: SpanPairing;
 
   private readonly buckets = new Map<number, Bucket>();
+  /** Interned `a SEP b` keys of edges, breakers and bulkheads. */
+  private readonly pairKeys = new PairKeys(4 * (DEFAULT_LIMITS.maxEdges + DEFAULT_LIMITS.maxBreakers));
   private readonly services: BoundedRegistry<{ kind: ServiceKind }>;
   private readonly edges: BoundedRegistry<EdgeEntity>;
   private readonly breakers: BoundedRegistry<BreakerEntity>;
@@ -909,45 +911,53 @@ export class LiveModel {
   // ─── entities and buckets ──────────────────────────────────────────────────
 
   private touchService(name: string, kind: ServiceKind): void {
-    const entry = this.services.touch(
-      name,
-      () => ({ kind }),
-      (evicted) => this.purge('services', evicted),
-    );
+    const entry =
+      this.services.touchExisting(name) ??
+      this.services.touch(
+        name,
+        () => ({ kind }),
+        (evicted) => this.purge('services', evicted),
+      );
     if (KIND_RANK[kind] > KIND_RANK[entry.kind]) entry.kind = kind;
   }
 
   /** Key of the edge, admitting it (and its services) under the caps. */
   private admitEdge(source: string, target: string, targetKind: ServiceKind): string | null {
     if (source === target && source === '') return null;
-    const key = `${source}${SEP}${target}`;
-    this.edges.touch(
-      key,
-      () => ({ source, target }),
-      (evicted) => this.purge('edges', evicted),
-    );
+    const key = this.pairKeys.key(source, target);
+    if (this.edges.touchExisting(key) === undefined) {
+      this.edges.touch(
+        key,
+        () => ({ source, target }),
+        (evicted) => this.purge('edges', evicted),
+      );
+    }
     this.touchService(target, targetKind);
     return key;
   }
 
   private admitBreaker(service: string, name: string, dependency: string): string {
-    const key = `${service}${SEP}${name}`;
-    const e = this.breakers.touch(
-      key,
-      () => ({ name, service, dependency, instances: new Map(), restored: null }),
-      (evicted) => this.purge('breakers', evicted),
-    );
+    const key = this.pairKeys.key(service, name);
+    const e =
+      this.breakers.touchExisting(key) ??
+      this.breakers.touch(
+        key,
+        () => ({ name, service, dependency, instances: new Map(), restored: null }),
+        (evicted) => this.purge('breakers', evicted),
+      );
     if (dependency !== name) e.dependency = dependency;
     return key;
   }
 
   private admitBulkhead(service: string, name: string, dependency: string): string {
-    const key = `${service}${SEP}${name}`;
-    const e = this.bulkheads.touch(
-      key,
-      () => ({ service, name, dependency, instances: new Map() }),
-      (evicted) => this.purge('bulkheads', evicted),
-    );
+    const key = this.pairKeys.key(service, name);
+    const e =
+      this.bulkheads.touchExisting(key) ??
+      this.bulkheads.touch(
+        key,
+        () => ({ service, name, dependency, instances: new Map() }),
+        (evicted) => this.purge('bulkheads', evicted),
+      );
     if (dependency !== name) e.dependency = dependency;
     return key;
   }
@@ -1215,6 +1225,39 @@ export class LiveModel {
       eventLoopUtilization: maxGauges(acc.eventLoopUtilization) ?? base?.eventLoopUtilization ?? null,
       eventLoopDelayP99Ms: maxGauges(acc.eventLoopDelayP99Ms) ?? base?.eventLoopDelayP99Ms ?? null,
     };
+  }
+}
+
+/**
+ * `${a}${SEP}${b}` strings, interned: the same pair yields the same (flat,
+ * already hashed) string, so map lookups with it skip concatenating, flattening
+ * and hashing. Bounded: forgets everything when it holds `max` keys.
+ */
+class PairKeys {
+  private readonly byFirst = new Map<string, Map<string, string>>();
+  private size = 0;
+
+  constructor(private readonly max: number) {}
+
+  key(a: string, b: string): string {
+    let inner = this.byFirst.get(a);
+    if (inner === undefined) {
+      inner = new Map();
+      this.byFirst.set(a, inner);
+    }
+    let key = inner.get(b);
+    if (key === undefined) {
+      if (this.size >= this.max) {
+        this.byFirst.clear();
+        this.size = 0;
+        inner = new Map();
+        this.byFirst.set(a, inner);
+      }
+      key = `${a}${SEP}${b}`;
+      inner.set(b, key);
+      this.size++;
+    }
+    return key;
   }
 }
 

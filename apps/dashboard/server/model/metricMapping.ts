@@ -96,6 +96,18 @@ const BREAKER_STATES: readonly BreakerState[] = [
 export function parseBreakerState(v: AttributeValue | undefined): BreakerState | null {
   const s = str(v);
   if (s === null) return null;
+  const cached = BREAKER_STATE_CACHE.get(s);
+  if (cached !== undefined) return cached;
+  const state = normaliseBreakerState(s);
+  if (BREAKER_STATE_CACHE.size >= 256) BREAKER_STATE_CACHE.clear();
+  BREAKER_STATE_CACHE.set(s, state);
+  return state;
+}
+
+/** Results of parseBreakerState by input text (a handful of spellings in practice; bounded). */
+const BREAKER_STATE_CACHE = new Map<string, BreakerState | null>();
+
+function normaliseBreakerState(s: string): BreakerState | null {
   const norm = s
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase()

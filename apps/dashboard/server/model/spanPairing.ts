@@ -1,5 +1,6 @@
 import { type AttributeValue, type IngestSpan, SpanKind } from '../ingest/telemetry';
 import { ATTR, EVENT, STANDARD } from './contract';
+import { LruMap } from './lruMap';
 import { parseBreakerState, parseOutcome } from './metricMapping';
 import type { BreakerState, Outcome, ServiceKind } from './rollups';
 
@@ -81,9 +82,9 @@ export function databaseName(a: IngestSpan['attributes']): string | null {
  * are each capped at `maxPending`; the oldest is dropped and counted.
  */
 export class SpanPairing {
-  private readonly pendingClients = new Map<string, PendingClient>();
-  private readonly pendingServers = new Map<string, { service: string; arrivedMs: number }>();
-  private readonly guarded = new Map<string, number>();
+  private readonly pendingClients = new LruMap<PendingClient>();
+  private readonly pendingServers = new LruMap<{ service: string; arrivedMs: number }>();
+  private readonly guarded = new LruMap<number>();
   dropped = 0;
 
   constructor(
@@ -166,9 +167,10 @@ export class SpanPairing {
 
   /** Resolve client spans that waited long enough; forget stale unmatched server spans and guarded ids. */
   expire(nowMs: number, out: SpanObservation[]): void {
-    for (const [key, p] of this.pendingClients) {
+    for (let o = this.pendingClients.oldest(); o !== undefined; o = this.pendingClients.oldest()) {
+      const p = o.value;
       if (p.arrivedMs + this.waitMs > nowMs) break;
-      this.pendingClients.delete(key);
+      this.pendingClients.delete(o.key);
       const parent = p.span.parentSpanId === null ? null : `${p.span.traceId}:${p.span.parentSpanId}`;
       if (parent !== null && this.guarded.has(parent)) continue;
       if (p.server !== null) {
@@ -179,13 +181,13 @@ export class SpanPairing {
         out.push(this.call(p.span, name, 'virtual'));
       }
     }
-    for (const [key, s] of this.pendingServers) {
-      if (s.arrivedMs + this.waitMs > nowMs) break;
-      this.pendingServers.delete(key);
+    for (let o = this.pendingServers.oldest(); o !== undefined; o = this.pendingServers.oldest()) {
+      if (o.value.arrivedMs + this.waitMs > nowMs) break;
+      this.pendingServers.delete(o.key);
     }
-    for (const [key, arrived] of this.guarded) {
-      if (arrived + 3 * this.waitMs > nowMs) break;
-      this.guarded.delete(key);
+    for (let o = this.guarded.oldest(); o !== undefined; o = this.guarded.oldest()) {
+      if (o.value + 3 * this.waitMs > nowMs) break;
+      this.guarded.delete(o.key);
     }
   }
 
@@ -208,12 +210,11 @@ export class SpanPairing {
     };
   }
 
-  private remember<V>(map: Map<string, V>, key: string, value: V): void {
-    map.delete(key);
+  private remember<V>(map: LruMap<V>, key: string, value: V): void {
     map.set(key, value);
     if (map.size > this.maxPending) {
-      const oldest = map.keys().next().value;
-      if (oldest !== undefined) map.delete(oldest);
+      const oldest = map.oldest();
+      if (oldest !== undefined) map.delete(oldest.key);
       this.dropped++;
     }
   }
