@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, type Mode } from '../apps/demo/src/config.js';
-import { afternoon } from '../apps/demo/src/load/afternoon.js';
-import { type LoadCounts, runLoad } from '../apps/demo/src/load/loadGenerator.js';
-import { type RunningServices, startServices } from '../apps/demo/src/processes.js';
-import { type RunningDashboard, startDashboard } from './support/dashboard.js';
+import type { Mode } from '../apps/demo/src/config.js';
+import type { LoadCounts } from '../apps/demo/src/load/loadGenerator.js';
+import type { RunningServices } from '../apps/demo/src/processes.js';
+import type { RunningDashboard } from './support/dashboard.js';
+import { playShortAfternoon, startDemo } from './support/demoScenario.js';
 import { getJson, waitFor } from './support/waitFor.js';
 
 /**
  * The reference incident, shortened to seconds: the real dashboard (API
  * only), the six demo services as separate processes and the load generator,
  * once per mode. Assertions read the API a person's screen is drawn from.
- *
- * Scale: 5 → 75 checkouts/s (half the demo's defaults: the test must hold on a busy machine), the story's 30 s
- * timeouts compressed 10× to 3 s, 4 s of normal traffic then 14 s of spike.
+ * Scale and phases: see support/demoScenario.ts.
  */
-const BASE_RPS = 5;
-const SPIKE_FACTOR = 15;
-const TIME_SCALE = 10;
 
 interface Service {
   name: string;
@@ -62,21 +57,9 @@ interface Scenario {
 }
 
 async function runScenario(mode: Mode): Promise<Scenario> {
-  const dashboard = await startDashboard({ ui: false });
-  let services: RunningServices | undefined;
+  const demo = await startDemo(mode, { ui: false });
+  const { dashboard, services } = demo;
   try {
-    services = await startServices({
-      endpoint: dashboard.url,
-      mode,
-      timeScale: TIME_SCALE,
-      port: () => 0,
-      warmUp: 10,
-      env: {
-        [ENV.BASE_RPS]: String(BASE_RPS),
-        [ENV.SPIKE_FACTOR]: String(SPIKE_FACTOR),
-        [ENV.METRIC_INTERVAL_MS]: '500',
-      },
-    });
     const breakerStates = new Set<string>();
     const watching = setInterval(() => {
       getJson<Topology>(`${dashboard.url}/api/topology`)
@@ -86,20 +69,10 @@ async function runScenario(mode: Mode): Promise<Scenario> {
         })
         .catch(() => {});
     }, 500);
-    const [normal, , spike] = afternoon(SPIKE_FACTOR);
-    const load = await runLoad({
-      target: services.urls['user-service'],
-      baseRps: BASE_RPS,
-      timeScale: 1,
-      phases: [
-        { ...normal!, seconds: 4 },
-        { ...spike!, seconds: 14 },
-      ],
-    }).finally(() => clearInterval(watching));
+    const load = await playShortAfternoon(services).finally(() => clearInterval(watching));
     return { dashboard, services, load, breakerStates };
   } catch (error) {
-    await services?.stop();
-    await dashboard.stop();
+    await demo.stop();
     throw error;
   }
 }

@@ -1,0 +1,77 @@
+import { ENV, type Mode } from '../../apps/demo/src/config.js';
+import { afternoon } from '../../apps/demo/src/load/afternoon.js';
+import { type LoadCounts, runLoad } from '../../apps/demo/src/load/loadGenerator.js';
+import { type RunningServices, startServices } from '../../apps/demo/src/processes.js';
+import { type RunningDashboard, startDashboard } from './dashboard.js';
+
+/**
+ * The reference incident, shortened to seconds, shared by the end-to-end test
+ * (API only) and the browser test (UI on): the real dashboard, the six demo
+ * services as separate processes and the demo's own load generator.
+ *
+ * Scale: 5 → 75 checkouts/s (half the demo's defaults: the tests must hold on a busy machine), the story's 30 s
+ * timeouts compressed 10× to 3 s, 4 s of normal traffic then 14 s of spike.
+ */
+export const BASE_RPS = 5;
+export const SPIKE_FACTOR = 15;
+export const TIME_SCALE = 10;
+export const NORMAL_SECONDS = 4;
+export const SPIKE_SECONDS = 14;
+
+export interface RunningDemo {
+  dashboard: RunningDashboard;
+  services: RunningServices;
+  /** Stops the services, then the dashboard; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Dashboard plus the six services in `mode`, warmed up; everything already started is stopped on failure. */
+export async function startDemo(mode: Mode, opts: { ui?: boolean } = {}): Promise<RunningDemo> {
+  const dashboard = await startDashboard({ ui: opts.ui ?? false });
+  let services: RunningServices | undefined;
+  try {
+    services = await startServices({
+      endpoint: dashboard.url,
+      mode,
+      timeScale: TIME_SCALE,
+      port: () => 0,
+      warmUp: 10,
+      env: {
+        [ENV.BASE_RPS]: String(BASE_RPS),
+        [ENV.SPIKE_FACTOR]: String(SPIKE_FACTOR),
+        [ENV.METRIC_INTERVAL_MS]: '500',
+      },
+    });
+  } catch (error) {
+    await dashboard.stop();
+    throw error;
+  }
+  const running = services;
+  let stopped: Promise<void> | undefined;
+  return {
+    dashboard,
+    services: running,
+    stop() {
+      stopped ??= (async () => {
+        await running.stop();
+        await dashboard.stop();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Plays the shortened afternoon (normal traffic, then the spike) against user-service. */
+export function playShortAfternoon(services: RunningServices, signal?: AbortSignal): Promise<LoadCounts> {
+  const [normal, , spike] = afternoon(SPIKE_FACTOR);
+  return runLoad({
+    target: services.urls['user-service'],
+    baseRps: BASE_RPS,
+    timeScale: 1,
+    phases: [
+      { ...normal!, seconds: NORMAL_SECONDS },
+      { ...spike!, seconds: SPIKE_SECONDS },
+    ],
+    ...(signal ? { signal } : {}),
+  });
+}
