@@ -40,6 +40,8 @@ const delta = (d: Partial<TopologyDelta>): TopologyDelta => ({
   seq: 2,
   services: [],
   edges: [],
+  servicePatches: [],
+  edgePatches: [],
   removedServices: [],
   removedEdges: [],
   cascade: { rootCauses: [], blastRadius: [], sentence: 'all healthy' },
@@ -62,6 +64,21 @@ describe('applyTopologyDelta', () => {
     expect(next.windowSeconds).toBe(60);
     // The input is not mutated.
     expect(topo.services[1]?.rps).toBe(1);
+  });
+
+  it('merges patches into the held item, leaving its other fields as they were', () => {
+    const next = applyTopologyDelta(
+      topo,
+      delta({
+        servicePatches: [{ name: 'c', health: 'failing' }],
+        edgePatches: [{ source: 'a', target: 'c', rps: 42 }],
+      }),
+    );
+    expect(next.services[2]).toEqual({ ...topo.services[2], health: 'failing' });
+    expect(next.services[0]).toBe(topo.services[0]);
+    expect(next.edges[2]).toEqual({ ...topo.edges[2], rps: 42 });
+    expect(next.edges[0]).toBe(topo.edges[0]);
+    expect(topo.edges[2]?.rps).toBe(1);
   });
 
   it('keeps the arrays and the cascade object when they did not change', () => {

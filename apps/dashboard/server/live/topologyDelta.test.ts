@@ -68,8 +68,11 @@ describe('diffTopology', () => {
     expect(d.base).toBe(7);
     expect(d.seq).toBe(8);
     expect(d.at).toBe(2000);
-    expect(d.services.map((s) => s.name)).toEqual(['c', 'd']);
-    expect(d.edges.map((e) => `${e.source}->${e.target}`)).toEqual(['b->c', 'c->d']);
+    // New items whole; changed ones as patches of just the changed fields.
+    expect(d.services.map((s) => s.name)).toEqual(['d']);
+    expect(d.servicePatches).toEqual([{ name: 'c', health: 'failing' }]);
+    expect(d.edges.map((e) => `${e.source}->${e.target}`)).toEqual(['c->d']);
+    expect(d.edgePatches).toEqual([{ source: 'b', target: 'c', errorRate: 0.5 }]);
     expect(d.removedServices).toEqual(['a']);
     expect(d.removedEdges).toEqual(['a->b']);
     expect(d.cascade).toEqual(cascade);
@@ -95,8 +98,47 @@ describe('diffTopology', () => {
     expect(r3.delta.base).toBe(2);
     expect(r3.delta.seq).toBe(3);
     expect(r3.delta.services).toEqual([]);
-    expect(r3.delta.edges.map((e) => e.breaker?.state)).toEqual(['open']);
+    expect(r3.delta.servicePatches).toEqual([]);
+    expect(r3.delta.edges).toEqual([]);
+    expect(r3.delta.edgePatches).toEqual([{ source: 'a', target: 'b', breaker: { name: 'b-cb', state: 'open' } }]);
     expect(fullMessage(r3.shadow)).toMatchObject({ seq: 3, at: 3000 });
+  });
+});
+
+describe('diffTopology: whole items when a patch cannot say it', () => {
+  it('sends the whole item when a field became absent or an unknown field changed', () => {
+    const s1 = shadowOf(topo([svc('a', { activeRequests: 3 }), svc('b')], [edge('a', 'b')]), 1);
+    const noActive = svc('a');
+    const withExtra = { ...edge('a', 'b'), simulated: true } as TopologyEdge;
+    const r = diffTopology(s1, topo([noActive, svc('b')], [withExtra]))!;
+    expect(r.delta.services).toEqual([noActive]);
+    expect(r.delta.servicePatches).toEqual([]);
+    expect(r.delta.edges).toEqual([withExtra]);
+    expect(r.delta.edgePatches).toEqual([]);
+    const client = applyTopologyDelta(fullMessage(s1), r.delta);
+    expect(client.services[0]).toBe(noActive);
+    expect('activeRequests' in client.services[0]!).toBe(false);
+  });
+
+  it('a patched client equals the new topology on every shown field', () => {
+    const s1 = shadowOf(base, 1);
+    const t2 = topo(
+      [svc('a', { rps: 55, errorRate: 0.3, health: 'degraded' }), svc('b'), svc('c')],
+      [
+        edge('a', 'b', {
+          rps: 120,
+          p99Ms: 900,
+          outcomes: { success: 50, failure: 50, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
+        }),
+        edge('b', 'c'),
+      ],
+      2000,
+    );
+    const r = diffTopology(s1, t2)!;
+    const client = applyTopologyDelta(fullMessage(s1), r.delta);
+    expect(client.services.map(serviceSignature)).toEqual(t2.services.map(serviceSignature));
+    expect(client.edges.map(edgeSignature)).toEqual(t2.edges.map(edgeSignature));
+    expect(JSON.stringify(r.delta).length).toBeLessThan(JSON.stringify(t2).length);
   });
 });
 
