@@ -61,6 +61,14 @@ function get(o: Obj, camel: string, snake: string): unknown {
   return v === undefined ? o[snake] : v;
 }
 
+/**
+ * `v` (read by the caller as `o.camelName`, a named property load that stays
+ * monomorphic on the hot path), else `o[snake]`: the same as `get`.
+ */
+function orSnake(v: unknown, o: Obj, snake: string): unknown {
+  return v === undefined ? o[snake] : v;
+}
+
 /** Text of a request body, without a UTF-8 byte-order mark. */
 function bodyText(body: string | Uint8Array): string {
   const text =
@@ -100,14 +108,20 @@ function topList(root: unknown, camel: string, snake: string): unknown[] {
 
 /** An optional array field; [] when absent. */
 function optArray(o: Obj, camel: string, snake: string): unknown[] {
-  const v = get(o, camel, snake);
+  return optArrayV(get(o, camel, snake), camel);
+}
+
+function optArrayV(v: unknown, camel: string): unknown[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new ItemError(camel, 'expected array');
   return v;
 }
 
 function optString(o: Obj, camel: string, snake: string, ctx: DecodeContext): string {
-  const v = get(o, camel, snake);
+  return optStringV(get(o, camel, snake), camel, ctx);
+}
+
+function optStringV(v: unknown, camel: string, ctx: DecodeContext): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') throw new ItemError(camel, 'expected string');
   return ctx.str(v);
@@ -126,7 +140,10 @@ function integer(v: unknown, field: string, unsigned: boolean): number {
 }
 
 function optInteger(o: Obj, camel: string, snake: string, unsigned: boolean): number {
-  const v = get(o, camel, snake);
+  return optIntegerV(get(o, camel, snake), camel, unsigned);
+}
+
+function optIntegerV(v: unknown, camel: string, unsigned: boolean): number {
   return v === undefined || v === null ? 0 : integer(v, camel, unsigned);
 }
 
@@ -149,13 +166,16 @@ function optDouble(o: Obj, camel: string, snake: string): number | null {
 }
 
 /** Nanosecond timestamp field → ms (0 when absent, as proto3 defaults). */
-function timeMs(o: Obj, camel: string, snake: string): number {
-  return nanosToMs(optInteger(o, camel, snake, true));
+function timeMsV(v: unknown, camel: string): number {
+  return nanosToMs(optIntegerV(v, camel, true));
 }
 
 /** A proto enum: an integer in [0, max], or one of its proto names. */
 function enumValue(o: Obj, camel: string, snake: string, names: Record<string, number>, max: number): number {
-  const v = get(o, camel, snake);
+  return enumValueV(get(o, camel, snake), camel, names, max);
+}
+
+function enumValueV(v: unknown, camel: string, names: Record<string, number>, max: number): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'string') {
     const n = names[v];
@@ -164,10 +184,6 @@ function enumValue(o: Obj, camel: string, snake: string, names: Record<string, n
   const n = integer(v, camel, true);
   if (n > max) throw new ItemError(camel, `expected an integer from 0 to ${max}, got ${n}`);
   return n;
-}
-
-function requiredId(o: Obj, camel: string, snake: string, hexLength: number): string {
-  return idValue(get(o, camel, snake), camel, hexLength);
 }
 
 function idValue(v: unknown, camel: string, hexLength: number): string {
@@ -328,9 +344,9 @@ const STATUS_CODE_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS
 
 function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext): IngestSpan {
   if (!isObj(s)) throw new ItemError('', 'expected object');
-  const traceId = requiredId(s, 'traceId', 'trace_id', 32);
-  const spanId = requiredId(s, 'spanId', 'span_id', 16);
-  const parent = get(s, 'parentSpanId', 'parent_span_id');
+  const traceId = idValue(orSnake(s.traceId, s, 'trace_id'), 'traceId', 32);
+  const spanId = idValue(orSnake(s.spanId, s, 'span_id'), 'spanId', 16);
+  const parent = orSnake(s.parentSpanId, s, 'parent_span_id');
   const parentSpanId =
     parent === undefined || parent === null || parent === '' ? null : idValue(parent, 'parentSpanId', 16);
   let statusCode = 0;
@@ -339,8 +355,8 @@ function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext):
   if (status !== undefined && status !== null) {
     if (!isObj(status)) throw new ItemError('status', 'expected object');
     try {
-      statusCode = enumValue(status, 'code', 'code', STATUS_CODE_NAMES, 2);
-      statusMessage = optString(status, 'message', 'message', ctx);
+      statusCode = enumValueV(status.code, 'code', STATUS_CODE_NAMES, 2);
+      statusMessage = optStringV(status.message, 'message', ctx);
     } catch (err) {
       throw err instanceof ItemError ? err.within('status') : err;
     }
@@ -351,10 +367,10 @@ function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext):
     traceId,
     spanId,
     parentSpanId,
-    name: optString(s, 'name', 'name', ctx),
-    kind: enumValue(s, 'kind', 'kind', SPAN_KIND_NAMES, 5) as SpanKindValue,
-    startTimeMs: timeMs(s, 'startTimeUnixNano', 'start_time_unix_nano'),
-    endTimeMs: timeMs(s, 'endTimeUnixNano', 'end_time_unix_nano'),
+    name: optStringV(s.name, 'name', ctx),
+    kind: enumValueV(s.kind, 'kind', SPAN_KIND_NAMES, 5) as SpanKindValue,
+    startTimeMs: timeMsV(orSnake(s.startTimeUnixNano, s, 'start_time_unix_nano'), 'startTimeUnixNano'),
+    endTimeMs: timeMsV(orSnake(s.endTimeUnixNano, s, 'end_time_unix_nano'), 'endTimeUnixNano'),
     statusCode: statusCode as StatusCode,
     statusMessage,
     attributes: attributes(s, ctx),
@@ -363,7 +379,7 @@ function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext):
 }
 
 function events(s: Obj, ctx: DecodeContext): SpanEvent[] {
-  const list = optArray(s, 'events', 'events');
+  const list = optArrayV(s.events, 'events');
   let n = list.length;
   if (n > ctx.limits.maxEventsPerSpan) {
     ctx.droppedEvents += n - ctx.limits.maxEventsPerSpan;
@@ -375,8 +391,8 @@ function events(s: Obj, ctx: DecodeContext): SpanEvent[] {
     try {
       if (!isObj(e)) throw new ItemError('', 'expected object');
       out[i] = {
-        name: optString(e, 'name', 'name', ctx),
-        timeMs: timeMs(e, 'timeUnixNano', 'time_unix_nano'),
+        name: optStringV(e.name, 'name', ctx),
+        timeMs: timeMsV(orSnake(e.timeUnixNano, e, 'time_unix_nano'), 'timeUnixNano'),
         attributes: attributes(e, ctx),
       };
     } catch (err) {
@@ -510,10 +526,10 @@ function numberPoint(
   ctx: DecodeContext,
 ): MetricPoint {
   let value: number;
-  const d = get(p, 'asDouble', 'as_double');
+  const d = orSnake(p.asDouble, p, 'as_double');
   if (d !== undefined && d !== null) value = double(d, 'asDouble');
   else {
-    const i = get(p, 'asInt', 'as_int');
+    const i = orSnake(p.asInt, p, 'as_int');
     if (i === undefined || i === null) throw new ItemError('', 'expected asDouble or asInt');
     value = integer(i, 'asInt', false);
   }
@@ -523,8 +539,8 @@ function numberPoint(
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
-    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
+    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
+    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
     type,
     temporality,
     monotonic,
@@ -547,8 +563,8 @@ function histogramPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx:
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
-    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
+    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
+    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
     type: 'histogram',
     temporality,
     count: optInteger(p, 'count', 'count', true),
@@ -581,8 +597,8 @@ function exponentialPoint(p: Obj, head: MetricHead, temporality: Temporality, ct
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
-    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
+    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
+    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
     type: 'exponential_histogram',
     temporality,
     count: optInteger(p, 'count', 'count', true),
@@ -613,8 +629,8 @@ function summaryPoint(p: Obj, head: MetricHead, ctx: DecodeContext): MetricPoint
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMs(p, 'startTimeUnixNano', 'start_time_unix_nano'),
-    timeMs: timeMs(p, 'timeUnixNano', 'time_unix_nano'),
+    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
+    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
     type: 'summary',
     count: optInteger(p, 'count', 'count', true),
     sum: optDouble(p, 'sum', 'sum') ?? 0,
