@@ -142,6 +142,21 @@ describe('diffTopology: whole items when a patch cannot say it', () => {
   });
 });
 
+describe("diffTopology: the server model's own fields", () => {
+  it('ignores the per-window call count (never shown) and patches retryStorm / reasons', () => {
+    const e1 = { ...edge('a', 'b'), calls: 600, retryStorm: false } as TopologyEdge;
+    const s1 = { ...svc('a'), reasons: [], p99Ms: 40, eventLoopSaturated: false } as TopologyService;
+    const shadow = shadowOf(topo([s1], [e1]), 1);
+    const e2 = { ...e1, calls: 660 } as TopologyEdge;
+    expect(diffTopology(shadow, topo([s1], [e2]))).toBeNull();
+    const e3 = { ...e1, calls: 700, retryStorm: true } as TopologyEdge;
+    const s3 = { ...s1, reasons: ['errors 40 %'] } as TopologyService;
+    const r = diffTopology(shadow, topo([s3], [e3]))!;
+    expect(r.delta.edgePatches).toEqual([{ source: 'a', target: 'b', retryStorm: true }]);
+    expect(r.delta.servicePatches).toEqual([{ name: 'a', reasons: ['errors 40 %'] }]);
+  });
+});
+
 describe('signatures: rounding never hides a change the UI shows', () => {
   // Values on both sides of the UI's own rounding boundaries: every pair that
   // prints differently must have different signatures.

@@ -50,7 +50,11 @@ function sig3(v: number | null | undefined): string {
 /** Marks a field that is absent, so "became absent" is a change (sent as a full replacement). */
 const ABSENT = '\u0000';
 
-type FieldSig<T> = readonly [keyof T & string, (item: T) => string];
+/** [field, signature]. Fields may be ones the server model adds beyond the API type. */
+type FieldSig<T> = readonly [string, (item: T) => string];
+
+/** The server model's extra fields, read loosely: the API type does not declare them. */
+const extra = (item: object, k: string): unknown => (item as Record<string, unknown>)[k];
 
 /** One signature per top-level field: a field is patched when its signature changes. */
 const SERVICE_FIELDS: readonly FieldSig<TopologyService>[] = [
@@ -62,6 +66,10 @@ const SERVICE_FIELDS: readonly FieldSig<TopologyService>[] = [
   ['eventLoopDelayP99Ms', (s) => formatDuration(s.eventLoopDelayP99Ms)],
   ['saturated', (s) => String(s.saturated === true)],
   ['activeRequests', (s) => String(s.activeRequests ?? '-')],
+  // Sent by the server model, not (yet) in the API type; compared as shown if they were.
+  ['p99Ms', (s) => formatDuration(extra(s, 'p99Ms') as number | null)],
+  ['eventLoopSaturated', (s) => String(extra(s, 'eventLoopSaturated'))],
+  ['reasons', (s) => JSON.stringify(extra(s, 'reasons'))],
 ];
 
 const EDGE_FIELDS: readonly FieldSig<TopologyEdge>[] = [
@@ -104,10 +112,18 @@ const EDGE_FIELDS: readonly FieldSig<TopologyEdge>[] = [
   ],
   ['inflight', (e) => String(e.inflight ?? '-')],
   ['blockedShare', (e) => formatPercent(e.blockedShare)],
+  ['retryStorm', (e) => String(extra(e, 'retryStorm'))],
 ];
 
+/**
+ * Server-model fields the UI never shows and that change every tick (`calls`:
+ * the window's call count). Not compared: the client keeps the value it got
+ * with the item. Move a field to EDGE_FIELDS the day the UI shows it.
+ */
+const EDGE_NOT_SHOWN = ['calls'];
+
 const SERVICE_KEYS = new Set<string>(['name', ...SERVICE_FIELDS.map(([k]) => k)]);
-const EDGE_KEYS = new Set<string>(['source', 'target', ...EDGE_FIELDS.map(([k]) => k)]);
+const EDGE_KEYS = new Set<string>(['source', 'target', ...EDGE_FIELDS.map(([k]) => k), ...EDGE_NOT_SHOWN]);
 
 /** Fields added to the types later (not listed above) are compared verbatim. */
 function extras(item: object, known: Set<string>): string {
@@ -121,7 +137,7 @@ function extras(item: object, known: Set<string>): string {
 /** Field signatures in FIELDS order, then the signature of unknown fields. */
 function fieldSigs<T extends object>(item: T, fields: readonly FieldSig<T>[], known: Set<string>): string[] {
   const out: string[] = [];
-  for (const [k, f] of fields) out.push(item[k] === undefined ? ABSENT : f(item));
+  for (const [k, f] of fields) out.push(extra(item, k) === undefined ? ABSENT : f(item));
   out.push(extras(item, known));
   return out;
 }
@@ -154,7 +170,7 @@ function patchOf<T extends object, P>(item: T, keyFields: P, fields: readonly Fi
   const patch = { ...keyFields } as Record<string, unknown>;
   for (const i of changed) {
     const k = fields[i]![0];
-    patch[k] = item[k];
+    patch[k] = extra(item, k);
   }
   return patch as P;
 }
