@@ -13,6 +13,15 @@ export const WIRE_I32 = 5;
 
 const TWO_32 = 4294967296;
 
+/**
+ * Node's Buffer decodes with `utf8Slice(start, end)`; `toString('utf8', start, end)`
+ * wraps it in argument normalisation that costs more than decoding a short
+ * string. Called directly (same decoding, same U+FFFD replacement) with bounds
+ * already checked; `toString` where a runtime lacks it.
+ */
+type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string };
+const HAS_UTF8_SLICE = typeof (Buffer.prototype as Partial<FastBuffer>).utf8Slice === 'function';
+
 export class ProtoReader {
   readonly buf: Uint8Array;
   pos = 0;
@@ -164,7 +173,8 @@ export class ProtoReader {
     const end = this.lenEnd(limit, what);
     const start = this.pos;
     this.pos = end;
-    return start === end ? '' : this.text.toString('utf8', start, end);
+    if (start === end) return '';
+    return HAS_UTF8_SLICE ? (this.text as FastBuffer).utf8Slice(start, end) : this.text.toString('utf8', start, end);
   }
 
   /** Bytes field as base64 (how OTLP/JSON carries bytes). */
