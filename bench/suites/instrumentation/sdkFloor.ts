@@ -6,6 +6,7 @@
  * API, on the providers `telemetry.ts` registered.
  */
 import { type Attributes, metrics, SpanKind, trace } from '@opentelemetry/api';
+import { inflightCounter } from '../../../packages/instrumentation/src/telemetry/registry.js';
 import type { Contestant } from '../../lib/interleave.js';
 import { syncLoop } from '../../lib/loops.js';
 import type { BenchTelemetry } from './telemetry.js';
@@ -21,7 +22,20 @@ export function sdkFloorContestants(telemetry: BenchTelemetry): Contestant[] {
   const tracer = trace.getTracer('bench-sdk-floor');
   const spanOptions = { kind: SpanKind.CLIENT, attributes: { 'peer.service': 'payment-service' } };
   const unsampled = () => telemetry.sampleSpans(false);
+  // The per-call work of the `resilience.dependency.inflight` gauge (issue 9): the call
+  // boundary bumps one shared counter up and down; the gauge itself is read at collection.
+  const inflight = inflightCounter('bench-inflight-dependency');
+  let sink = 0;
   return [
+    { name: 'empty loop body (baseline for the in-flight row)', loop: syncLoop('floor empty', () => sink++) },
+    {
+      name: 'resilience.dependency.inflight: ++ and -- per call',
+      loop: syncLoop('floor inflight', () => {
+        inflight.value++;
+        sink += inflight.value;
+        inflight.value--;
+      }),
+    },
     {
       name: 'histogram.record (2 attributes)',
       loop: syncLoop('floor histogram', () => histogram.record(0.002, attributes)),
