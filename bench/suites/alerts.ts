@@ -409,7 +409,7 @@ export const alertsSuite: Suite = {
       columns: ['interval (ms)', 'n', 'p50', 'p95', 'min', 'max'],
       rows: deliveryRows,
       notes: [
-        `Real dashboard (child process, API only, fresh SQLite); startTelemetry defaults (OTLP/JSON, metrics every ${EXPORT_INTERVAL_MS} ms); rule breaker_open on service ${SERVICE}, forSeconds 0, keepFiringForSeconds 0, one webhook channel. ${d.transitions} distinct breakers, each forced open then closed once, after a random 0–1 s pause (the dashboard merges a breaker's repeated from → to within 60 s).`,
+        `Real dashboard (child process, API only, fresh SQLite); startTelemetry defaults (OTLP/JSON, metrics every ${EXPORT_INTERVAL_MS} ms); rule breaker_open on service ${SERVICE}, forSeconds 0, keepFiringForSeconds 0, one webhook channel. ${d.transitions} distinct breakers, each forced open then closed once, after a random 0–1 s pause.`,
         `isolate()/reset() make no call, so the change travels in the next metric export (state gauge / transition counter): "until evaluated" is about that wait, uniform over 0–${EXPORT_INTERVAL_MS} ms, plus export and ingest; startsAt/endsAt are the dashboard's wall clock (ms precision, same machine).`,
         `Missed (no payload within ${WAIT_MS} ms): ${d.missedFiring} firing, ${d.missedResolved} resolved. Payloads received: ${d.payloads}; alerts per payload naming the breaker: median ${formatNumber(median(d.firing.map((s) => s.payloadAlerts)))} (grouped by root cause).`,
         `Load average after ${loadText(loadAfterDelivery)}.`,
