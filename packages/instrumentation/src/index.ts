@@ -52,5 +52,6 @@ export {
   SAGA_STATUS,
   SAGA_STEP_KIND,
   SCOPE_NAME,
+  STANDARD_SIGNAL,
   UNIT,
 } from './telemetry/names.js';

@@ -13,6 +13,9 @@ describe('telemetry contract', () => {
     expect(dashboard.SAGA_STATUS).toEqual(instrumentation.SAGA_STATUS);
     expect(dashboard.SAGA_STEP_KIND).toEqual(instrumentation.SAGA_STEP_KIND);
     expect(dashboard.DURATION_BUCKETS_S).toEqual(instrumentation.DURATION_BUCKETS_S);
+    for (const [key, name] of Object.entries(instrumentation.STANDARD_SIGNAL)) {
+      expect(dashboard.STANDARD[key as keyof typeof dashboard.STANDARD], key).toBe(name);
+    }
   });
 
   it('pins the DESIGN.md names', () => {

@@ -83,3 +83,15 @@ export const UNIT = {
 export const DURATION_BUCKETS_S: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
+
+/**
+ * Standard OpenTelemetry signals the dashboard reads beside ours (issue 9): a
+ * service's in-flight requests (HTTP semantic conventions) over which
+ * `resilience.dependency.inflight` gives the share blocked on a dependency, and
+ * the event-loop metrics the setup helper enables (runtime-node instrumentation).
+ */
+export const STANDARD_SIGNAL = {
+  HTTP_SERVER_ACTIVE_REQUESTS: 'http.server.active_requests',
+  NODEJS_EVENTLOOP_UTILIZATION: 'nodejs.eventloop.utilization',
+  NODEJS_EVENTLOOP_DELAY_P99: 'nodejs.eventloop.delay.p99',
+} as const;
