@@ -69,7 +69,13 @@ function ServiceNodeImpl({ data }: NodeProps<ServiceFlowNode>) {
         )}
         {service.eventLoopUtilization !== null && <span>ELU {formatPercent(service.eventLoopUtilization)}</span>}
       </div>
-      {service.saturated && <span className="sat-badge">⚠ SATURATED</span>}
+      {(service.saturated || service.eventLoopSaturated) && (
+        <span className="sat-badge">
+          {[service.saturated ? '⚠ SATURATED' : null, service.eventLoopSaturated ? '⏱ EVENT LOOP' : null]
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
+      )}
     </div>
   );
 }

@@ -19,6 +19,8 @@ export interface TopologyService {
   /** 0–1, null when the service does not report it. */
   eventLoopUtilization: number | null;
   eventLoopDelayP99Ms?: number | null;
+  /** Event-loop utilization or delay p99 is high: every dependency of this service looks slow. */
+  eventLoopSaturated?: boolean;
   /** True when any bulkhead of this service is saturated. */
   saturated?: boolean;
   activeRequests?: number | null;

@@ -39,5 +39,13 @@ describe('edge text', () => {
     expect(nodeAccessibleName(svc, 'root-cause')).toBe(
       'payments-db, database, failing, root cause, bulkhead saturated',
     );
+    const busy: TopologyService = {
+      name: 'order-service',
+      kind: 'service',
+      health: 'degraded',
+      eventLoopUtilization: 0.97,
+      eventLoopSaturated: true,
+    };
+    expect(nodeAccessibleName(busy, null)).toBe('order-service, degraded, event loop saturated');
   });
 });

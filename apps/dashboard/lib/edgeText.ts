@@ -45,6 +45,7 @@ export function nodeAccessibleName(service: TopologyService, role: CascadeRole):
   if (role === 'root-cause') parts.push('root cause');
   if (role === 'blast-radius') parts.push('degraded by the root cause');
   if (service.saturated) parts.push('bulkhead saturated');
+  if (service.eventLoopSaturated) parts.push('event loop saturated');
   if (service.errorRate !== undefined && service.errorRate > 0)
     parts.push(`${formatPercent(service.errorRate)} errors`);
   return parts.join(', ');
