@@ -329,11 +329,30 @@ function event(r: ProtoReader, end: number, ctx: DecodeContext): SpanEvent {
   return { name, timeMs: nanosToMs(timeNanos), attributes };
 }
 
-/** Decode an OTLP/protobuf ExportTraceServiceRequest. Throws DecodeError (only) on malformed bytes. */
-export function decodeTracesProtobuf(body: Uint8Array, options?: Partial<DecodeLimits>): TraceBatch {
+/** The three levels of an Export…ServiceRequest, as named in messages and error paths. */
+interface RequestShape {
+  /** Message names, e.g. 'ResourceSpans', 'ScopeSpans'. */
+  group: string;
+  scope: string;
+  /** JSON-style path names for error locations, e.g. 'resourceSpans', 'scopeSpans', 'spans'. */
+  path: [string, string, string];
+}
+
+/**
+ * The walk both requests share: `repeated Resource{Spans,Metrics} = 1`, each
+ * `{ Resource resource = 1; repeated Scope… = 2 }`; `decodeScope` fills `out`
+ * and the group's resource is set on what it added (the resource may come
+ * after the scopes on the wire).
+ */
+function decodeRequest<T extends { resource: ResourceInfo }>(
+  body: Uint8Array,
+  options: Partial<DecodeLimits> | undefined,
+  shape: RequestShape,
+  decodeScope: (r: ProtoReader, end: number, ctx: DecodeContext, out: T[], where: Where) => void,
+): { items: T[]; ctx: DecodeContext } {
   const ctx = new DecodeContext(options);
   const r = new ProtoReader(body);
-  const spans: IngestSpan[] = [];
+  const items: T[] = [];
   const where: Where = { r: -1, s: -1, i: -1 };
   try {
     const end = r.length;
@@ -346,26 +365,42 @@ export function decodeTracesProtobuf(body: Uint8Array, options?: Partial<DecodeL
       where.r++;
       where.s = -1;
       where.i = -1;
-      const rsEnd = r.lenEnd(end, 'ResourceSpans');
-      // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2 }
+      const groupEnd = r.lenEnd(end, shape.group);
       let res = PLACEHOLDER_RESOURCE;
-      const first = spans.length;
-      while (r.pos < rsEnd) {
+      const first = items.length;
+      while (r.pos < groupEnd) {
         const t = r.tag();
-        if (t === 10) res = resource(r, r.lenEnd(rsEnd, 'Resource'), ctx);
+        if (t === 10) res = resource(r, r.lenEnd(groupEnd, 'Resource'), ctx);
         else if (t === 18) {
           where.s++;
           where.i = -1;
-          scopeSpans(r, r.lenEnd(rsEnd, 'ScopeSpans'), ctx, spans, where);
-        } else r.skip(t, rsEnd);
+          decodeScope(r, r.lenEnd(groupEnd, shape.scope), ctx, items, where);
+        } else r.skip(t, groupEnd);
       }
-      r.expectEnd(rsEnd, 'ResourceSpans');
-      for (let k = first; k < spans.length; k++) spans[k]!.resource = res;
+      r.expectEnd(groupEnd, shape.group);
+      for (let k = first; k < items.length; k++) items[k]!.resource = res;
     }
   } catch (err) {
-    located(err, where, 'resourceSpans', 'scopeSpans', 'spans');
+    located(err, where, ...shape.path);
   }
-  return { spans, rejected: ctx.rejected, rejectionMessage: ctx.message('spans'), limited: ctx.stats() };
+  return { items, ctx };
+}
+
+const TRACES: RequestShape = {
+  group: 'ResourceSpans',
+  scope: 'ScopeSpans',
+  path: ['resourceSpans', 'scopeSpans', 'spans'],
+};
+const METRICS: RequestShape = {
+  group: 'ResourceMetrics',
+  scope: 'ScopeMetrics',
+  path: ['resourceMetrics', 'scopeMetrics', 'metrics'],
+};
+
+/** Decode an OTLP/protobuf ExportTraceServiceRequest. Throws DecodeError (only) on malformed bytes. */
+export function decodeTracesProtobuf(body: Uint8Array, options?: Partial<DecodeLimits>): TraceBatch {
+  const { items, ctx } = decodeRequest<IngestSpan>(body, options, TRACES, scopeSpans);
+  return { spans: items, rejected: ctx.rejected, rejectionMessage: ctx.message('spans'), limited: ctx.stats() };
 }
 
 /** ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2 }. */
@@ -828,38 +863,6 @@ function scopeMetrics(r: ProtoReader, end: number, ctx: DecodeContext, out: Metr
 
 /** Decode an OTLP/protobuf ExportMetricsServiceRequest. Throws DecodeError (only) on malformed bytes. */
 export function decodeMetricsProtobuf(body: Uint8Array, options?: Partial<DecodeLimits>): MetricBatch {
-  const ctx = new DecodeContext(options);
-  const r = new ProtoReader(body);
-  const points: MetricPoint[] = [];
-  const where: Where = { r: -1, s: -1, i: -1 };
-  try {
-    const end = r.length;
-    while (r.pos < end) {
-      const tag = r.tag();
-      if (tag !== 10) {
-        r.skip(tag, end);
-        continue;
-      }
-      where.r++;
-      where.s = -1;
-      where.i = -1;
-      const rmEnd = r.lenEnd(end, 'ResourceMetrics');
-      let res = PLACEHOLDER_RESOURCE;
-      const first = points.length;
-      while (r.pos < rmEnd) {
-        const t = r.tag();
-        if (t === 10) res = resource(r, r.lenEnd(rmEnd, 'Resource'), ctx);
-        else if (t === 18) {
-          where.s++;
-          where.i = -1;
-          scopeMetrics(r, r.lenEnd(rmEnd, 'ScopeMetrics'), ctx, points, where);
-        } else r.skip(t, rmEnd);
-      }
-      r.expectEnd(rmEnd, 'ResourceMetrics');
-      for (let k = first; k < points.length; k++) points[k]!.resource = res;
-    }
-  } catch (err) {
-    located(err, where, 'resourceMetrics', 'scopeMetrics', 'metrics');
-  }
-  return { points, rejected: ctx.rejected, rejectionMessage: ctx.message('data points'), limited: ctx.stats() };
+  const { items, ctx } = decodeRequest<MetricPoint>(body, options, METRICS, scopeMetrics);
+  return { points: items, rejected: ctx.rejected, rejectionMessage: ctx.message('data points'), limited: ctx.stats() };
 }
