@@ -7,9 +7,8 @@ import { sendJson } from './http/router';
 import { createOtlpHandler } from './ingest/otlpHandler';
 import type { MetricBatch, TraceBatch } from './ingest/telemetry';
 import { LiveFeed } from './live/liveFeed';
-import { bulkheadsView } from './model/bulkheadsView';
 import { LiveModel } from './model/liveModel';
-import { buildTopology } from './model/topology';
+import { LiveView } from './query/liveView';
 import { RollupSource } from './query/rollupSource';
 import { PrismaSagaRepository, SAGA_LIVE, SagaPipeline, sagaRoutes, stuckAfterMsFromEnv } from './sagas';
 import { SagaAlertFeed } from './sagas/sagaAlertFeed';
@@ -57,14 +56,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   const rollups = new RollupSource(model, store, MEMORY_HORIZON_MS, clock);
 
-  const topologyNow = () =>
-    buildTopology(model.rollups(clock() - LIVE_WINDOW_SECONDS * 1000, clock() + 1), {
-      atMs: clock(),
-      windowSeconds: LIVE_WINDOW_SECONDS,
-      breakerStates: model.breakerStates(),
-    });
-  const bulkheadsNow = () =>
-    bulkheadsView(model.rollups(clock() - LIVE_WINDOW_SECONDS * 1000, clock() + 1), clock(), LIVE_WINDOW_SECONDS);
+  const liveView = new LiveView(model, clock, LIVE_WINDOW_SECONDS);
+  const topologyNow = () => liveView.topology();
+  const bulkheadsNow = () => liveView.bulkheads();
 
   const otlp = createOtlpHandler({
     maxBodyBytes: config.maxBodyBytes,

@@ -56,50 +56,39 @@ export function apiRoutes(deps: ApiDeps): Router {
     body: { traceUrlTemplate: config.traceUrlTemplate, retentionHours: config.retentionHours },
   }));
 
-  router.add('GET', '/api/topology', async (req) => {
-    const q = query(req, z.object({ at: epochMs.optional(), window: windowSeconds.default(DEFAULT_WINDOW_SECONDS) }));
+  const moment = z.object({ at: epochMs.optional(), window: windowSeconds.default(DEFAULT_WINDOW_SECONDS) });
+
+  /** The topology at `at` (now when omitted, never in the future), from live or stored rollups. */
+  const topologyAt = async (q: z.infer<typeof moment>) => {
     const now = clock();
     const at = Math.min(q.at ?? now, now);
     const batch = await rollups.load(at - q.window * 1000, at + 1);
+    // Current breaker states only describe "now"; the past comes from the rollups.
     const live = q.at === undefined || now - at < ROLLUP_MS;
-    const topology = buildTopology(batch, {
+    return buildTopology(batch, {
       atMs: at,
       windowSeconds: q.window,
       ...(live ? { breakerStates: model.breakerStates() } : {}),
     });
-    return { status: 200, body: topology };
-  });
+  };
+
+  router.add('GET', '/api/topology', async (req) => ({ status: 200, body: await topologyAt(query(req, moment)) }));
 
   // "What if this one fails?": predicted blast radius on the topology at `at`, next to the unprotected one.
   router.add('GET', '/api/whatif', async (req) => {
-    const q = query(
-      req,
-      z.object({
-        service: z.string().min(1),
-        at: epochMs.optional(),
-        window: windowSeconds.default(DEFAULT_WINDOW_SECONDS),
-      }),
-    );
-    const now = clock();
-    const at = Math.min(q.at ?? now, now);
-    const batch = await rollups.load(at - q.window * 1000, at + 1);
-    const live = q.at === undefined || now - at < ROLLUP_MS;
-    const topology = buildTopology(batch, {
-      atMs: at,
-      windowSeconds: q.window,
-      ...(live ? { breakerStates: model.breakerStates() } : {}),
-    });
+    const q = query(req, moment.extend({ service: z.string().min(1) }));
+    const topology = await topologyAt(q);
     if (!topology.services.some((s) => s.name === q.service)) {
       throw new HttpError(
         404,
-        `query parameter service: no service named ${q.service} at ${new Date(at).toISOString()}`,
+        `query parameter service: no service named ${q.service} at ${new Date(topology.at).toISOString()}`,
       );
     }
     return { status: 200, body: whatIf(topology, q.service) };
   });
 
   router.add('GET', '/api/bulkheads', async (req) => {
-    const q = query(req, z.object({ at: epochMs.optional(), window: windowSeconds.default(DEFAULT_WINDOW_SECONDS) }));
+    const q = query(req, moment);
     const at = Math.min(q.at ?? clock(), clock());
     const batch = await rollups.load(at - q.window * 1000, at + 1);
     return { status: 200, body: bulkheadsView(batch, at, q.window) };
