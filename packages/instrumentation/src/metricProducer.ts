@@ -27,9 +27,9 @@ import type {
   MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { FixedCounter, FixedHistogram } from './telemetry/fixedHistogram.js';
-import { DESCRIPTION, SCOPE_VERSION } from './telemetry/instruments.js';
+import { DESCRIPTION } from './telemetry/instruments.js';
 import { metricRoute, producerCreated, producerShutDown } from './telemetry/metricRoute.js';
-import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, UNIT } from './telemetry/names.js';
+import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, SCOPE_VERSION, UNIT } from './telemetry/names.js';
 import { allDurationSeries, liveBulkheads } from './telemetry/registry.js';
 
 const CUMULATIVE: AggregationTemporality.CUMULATIVE = 1;

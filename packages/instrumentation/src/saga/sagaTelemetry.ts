@@ -22,7 +22,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import { ATTR, DURATION_BUCKETS_S, METRIC, SCOPE_NAME, UNIT } from '../telemetry/names.js';
+import { ATTR, DURATION_BUCKETS_S, METRIC, SCOPE_NAME, SCOPE_VERSION, UNIT } from '../telemetry/names.js';
 import { SAGA_STEP_STATUS, type SagaStatus, type SagaStepKind, sagaSpanName, sagaStepSpanName } from './sagaNames.js';
 
 export interface TelemetryProviders {
@@ -52,7 +52,7 @@ function safely<T>(what: string, fallback: T, fn: () => T): T {
 
 function instrumentsFor(provider: MeterProvider | undefined): SagaInstruments | undefined {
   return safely('creating instruments', undefined, () => {
-    const meter = (provider ?? metrics.getMeterProvider()).getMeter(SCOPE_NAME);
+    const meter = (provider ?? metrics.getMeterProvider()).getMeter(SCOPE_NAME, SCOPE_VERSION);
     const cached = instrumentCache.get(meter);
     if (cached) return cached;
     const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS_S] };
@@ -75,7 +75,9 @@ function instrumentsFor(provider: MeterProvider | undefined): SagaInstruments | 
 }
 
 function tracerFor(provider: TracerProvider | undefined): Tracer | undefined {
-  return safely('getting tracer', undefined, () => (provider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME));
+  return safely('getting tracer', undefined, () =>
+    (provider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, SCOPE_VERSION),
+  );
 }
 
 function recordError(span: Span, error: unknown): void {

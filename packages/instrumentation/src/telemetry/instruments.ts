@@ -13,7 +13,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { metricRoute } from './metricRoute.js';
-import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, UNIT } from './names.js';
+import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, SCOPE_VERSION, UNIT } from './names.js';
 import { inflightCounters, liveBreakers, liveBulkheads } from './registry.js';
 
 /** Synchronous instruments the hot path records into. @internal */
@@ -24,9 +24,6 @@ export interface Instruments {
   readonly bulkheadQueueWait: Histogram;
   readonly retryAttempts: Counter;
 }
-
-/** Version of the instrumentation scope. @internal */
-export const SCOPE_VERSION = '0.1.0';
 
 /** Descriptions of the metrics that both the API instruments and the metric producer emit. @internal */
 export const DESCRIPTION = {

@@ -7,6 +7,8 @@
 
 /** Instrumentation scope used for the tracer and the meter. */
 export const SCOPE_NAME = '@faultline/instrumentation';
+/** Its version, the same for every tracer and meter the package creates (policies, sagas, producer). */
+export const SCOPE_VERSION = '0.1.0';
 
 export const ATTR = {
   SERVICE_NAME: 'service.name',
