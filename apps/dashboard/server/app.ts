@@ -90,7 +90,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     };
   }
 
-  const router = apiRoutes({ config, model, store, rollups, clock, pendingRows: () => store.pendingCount });
+  const router = apiRoutes({ config, model, rollups, clock, pendingRows: () => store.pendingCount });
   sagaRoutes(router, { repository: sagaRepository, clock });
 
   const server = createServer((req, res) => {

@@ -3,17 +3,15 @@ import type { DashboardConfig } from '../config/config';
 import { bulkheadsView } from '../model/bulkheadsView';
 import { whatIf } from '../model/cascade';
 import type { LiveModel } from '../model/liveModel';
-import { type BreakerTransition, ROLLUP_MS } from '../model/rollups';
+import { ROLLUP_MS } from '../model/rollups';
 import { buildTopology } from '../model/topology';
 import { bulkheadHistory, edgeHistory } from '../query/history';
 import type { RollupSource } from '../query/rollupSource';
-import type { HistoryStore } from '../store/historyStore';
 import { HttpError, type RouteRequest, Router } from './router';
 
 export interface ApiDeps {
   config: DashboardConfig;
   model: LiveModel;
-  store: HistoryStore;
   rollups: RollupSource;
   clock: () => number;
   pendingRows: () => number;
@@ -38,7 +36,7 @@ const windowSeconds = z.coerce.number().int().min(10).max(86_400);
 
 /** The JSON API served by the custom server (Next.js serves pages only). */
 export function apiRoutes(deps: ApiDeps): Router {
-  const { model, store, rollups, clock, config } = deps;
+  const { model, rollups, clock, config } = deps;
   const startedAt = clock();
   const router = new Router();
 
@@ -96,10 +94,7 @@ export function apiRoutes(deps: ApiDeps): Router {
 
   router.add('GET', '/api/breakers/:name/transitions', async (req) => {
     const q = query(req, z.object({ since: epochMs.default(0) }));
-    const name = req.params.name ?? '';
-    const stored = await store.breakerTransitions(name, q.since);
-    const recent = model.rollups(q.since, clock() + 1).transitions.filter((t) => t.name === name);
-    return { status: 200, body: mergeTransitions(stored, recent) };
+    return { status: 200, body: await rollups.transitions(req.params.name ?? '', q.since) };
   });
 
   const range = z.object({ from: epochMs.optional(), to: epochMs.optional() });
@@ -128,20 +123,4 @@ export function apiRoutes(deps: ApiDeps): Router {
   });
 
   return router;
-}
-
-/**
- * Store rows and not-yet-flushed in-memory rows overlap, and the model may
- * have refined a transition's time (span event precision) after it was
- * stored: one transition per breaker instance, direction and second.
- */
-function mergeTransitions(a: BreakerTransition[], b: BreakerTransition[]): BreakerTransition[] {
-  const out: BreakerTransition[] = [];
-  for (const t of [...a, ...b].sort((x, y) => x.atMs - y.atMs)) {
-    const dup = out.some(
-      (o) => o.service === t.service && o.from === t.from && o.to === t.to && Math.abs(o.atMs - t.atMs) < 1000,
-    );
-    if (!dup) out.push(t);
-  }
-  return out;
 }

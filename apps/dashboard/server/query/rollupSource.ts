@@ -1,4 +1,4 @@
-import { emptyRollupBatch, type RollupBatch } from '../model/rollups';
+import { type BreakerTransition, emptyRollupBatch, type RollupBatch } from '../model/rollups';
 import type { HistoryStore } from '../store/historyStore';
 
 /** The part of the live model this module needs: its in-memory buckets. */
@@ -27,7 +27,19 @@ export class RollupSource {
     if (toMs <= memStart) return older;
     return concat(older, this.model.rollups(memStart, toMs));
   }
+
+  /** One breaker's transitions since `sinceMs`, oldest first: stored ones before the horizon, live ones after. */
+  async transitions(name: string, sinceMs: number): Promise<BreakerTransition[]> {
+    const now = this.clock();
+    const memStart = now - this.memoryHorizonMs;
+    const live = this.model.rollups(Math.max(sinceMs, memStart), now + 1).transitions.filter((t) => t.name === name);
+    if (sinceMs >= memStart) return live.sort(byTime);
+    const stored = (await this.store.breakerTransitions(name, sinceMs)).filter((t) => t.atMs < memStart);
+    return stored.concat(live).sort(byTime);
+  }
 }
+
+const byTime = (a: BreakerTransition, b: BreakerTransition) => a.atMs - b.atMs;
 
 function concat(a: RollupBatch, b: RollupBatch): RollupBatch {
   const out = emptyRollupBatch();
