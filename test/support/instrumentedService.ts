@@ -1,5 +1,5 @@
 import { bulkhead, circuitBreaker, compose, instrument } from '@faultline/instrumentation';
-import { startTelemetry } from '@faultline/instrumentation/setup';
+import { fakePayment, startOrderTelemetry } from './fakePayment';
 
 /**
  * An instrumented "order-service" calling a controllable "payment-service"
@@ -7,20 +7,8 @@ import { startTelemetry } from '@faultline/instrumentation/setup';
  * SDK and OTLP/HTTP exporters via the package's setup helper.
  */
 export async function startOrderService(endpoint: string, protocol: 'json' | 'protobuf') {
-  const telemetry = startTelemetry({
-    serviceName: 'order-service',
-    endpoint,
-    protocol,
-    metricIntervalMs: 300,
-  });
-  let failing = false;
-  const payment = {
-    async charge(amount: number): Promise<number> {
-      await new Promise((r) => setTimeout(r, 2));
-      if (failing) throw new Error('payment-service unavailable');
-      return amount;
-    },
-  };
+  const telemetry = startOrderTelemetry(endpoint, protocol);
+  const payment = fakePayment();
   const breaker = circuitBreaker({
     name: 'payments',
     dependency: 'payment-service',
@@ -31,14 +19,12 @@ export async function startOrderService(endpoint: string, protocol: 'json' | 'pr
     halfOpenMaxCalls: 1,
   });
   const pool = bulkhead({ name: 'payment-pool', dependency: 'payment-service', maxConcurrent: 4, maxQueue: 32 });
-  const client = instrument(payment, { dependency: 'payment-service', policy: compose(pool, breaker) });
+  const client = instrument(payment.client, { dependency: 'payment-service', policy: compose(pool, breaker) });
   return {
     breaker,
     pool,
     client,
-    setFailing(v: boolean) {
-      failing = v;
-    },
+    setFailing: payment.setFailing,
     /** Fire `n` calls, swallowing errors; returns how many succeeded. */
     async burst(n: number): Promise<number> {
       const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => client.charge(i)));

@@ -1,5 +1,5 @@
 import { circuitBreaker, instrument } from '@faultline/instrumentation';
-import { startTelemetry } from '@faultline/instrumentation/setup';
+import { fakePayment, startOrderTelemetry } from './fakePayment';
 
 /**
  * An instrumented "order-service" whose "payment-service" client sits behind
@@ -13,20 +13,8 @@ export interface RecoveringServiceOptions {
 }
 
 export async function startRecoveringOrderService(endpoint: string, options: RecoveringServiceOptions = {}) {
-  const telemetry = startTelemetry({
-    serviceName: 'order-service',
-    endpoint,
-    protocol: options.protocol ?? 'json',
-    metricIntervalMs: 300,
-  });
-  let failing = false;
-  const payment = {
-    async charge(amount: number): Promise<number> {
-      await new Promise((r) => setTimeout(r, 2));
-      if (failing) throw new Error('payment-service unavailable');
-      return amount;
-    },
-  };
+  const telemetry = startOrderTelemetry(endpoint, options.protocol ?? 'json');
+  const payment = fakePayment();
   const breaker = circuitBreaker({
     name: 'payments',
     dependency: 'payment-service',
@@ -36,7 +24,7 @@ export async function startRecoveringOrderService(endpoint: string, options: Rec
     openDurationMs: options.openDurationMs ?? 1500,
     halfOpenMaxCalls: 1,
   });
-  const client = instrument(payment, { dependency: 'payment-service', policy: breaker });
+  const client = instrument(payment.client, { dependency: 'payment-service', policy: breaker });
 
   /** Fire `n` calls one after another, swallowing errors; returns how many succeeded. */
   const calls = async (n: number): Promise<number> => {
@@ -57,13 +45,13 @@ export async function startRecoveringOrderService(endpoint: string, options: Rec
     calls,
     /** Make the dependency fail until the breaker opens. */
     async open(): Promise<void> {
-      failing = true;
+      payment.setFailing(true);
       for (let i = 0; i < 50 && breaker.state !== 'open'; i++) await calls(1);
       if (breaker.state !== 'open') throw new Error(`breaker did not open (state ${breaker.state})`);
     },
     /** Heal the dependency and probe until the breaker closes again (after openDurationMs). */
     async recover(timeoutMs = 15_000): Promise<void> {
-      failing = false;
+      payment.setFailing(false);
       const deadline = Date.now() + timeoutMs;
       const closed = () => breaker.state === 'closed';
       while (!closed()) {
