@@ -15,6 +15,8 @@ export interface RunningDashboard {
   output(): string;
   /** SIGTERM and wait for exit (the server drains and flushes first). */
   stop(): Promise<number | null>;
+  /** SIGKILL: the process dies without any cleanup (crash, OOM kill, pulled plug). */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -88,6 +90,11 @@ export async function startDashboard(opts: StartOptions = {}): Promise<RunningDa
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

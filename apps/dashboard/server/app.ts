@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { AlertService } from './alerts/alertService';
+import { Lease } from './cluster/lease';
+import { LeaseKeeper } from './cluster/leaseKeeper';
+import { PeerRollups } from './cluster/peerRollups';
+import { linkThroughRedis, type RedisLink } from './cluster/redisAdapter';
 import type { DashboardConfig } from './config/config';
 import { apiRoutes } from './http/apiRoutes';
 import { sendJson } from './http/router';
@@ -37,6 +41,7 @@ const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** Store queue depth above which ingest answers 503 + Retry-After instead of buffering without bound. */
 const MAX_PENDING_ROWS = 150_000;
 const ALERT_TICK_MS = 5000;
+const ALERT_LEASE = 'alert-evaluator';
 
 /**
  * Compose the dashboard process: OTLP ingest → live model → store, the JSON
@@ -90,7 +95,18 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     };
   }
 
-  const router = apiRoutes({ config, model, rollups, clock, pendingRows: () => store.pendingCount });
+  const clustered = config.redisUrl !== null;
+  let leaseKeeper: LeaseKeeper | null = null;
+  const router = apiRoutes({
+    config,
+    model,
+    rollups,
+    clock,
+    pendingRows: () => store.pendingCount,
+    cluster: clustered
+      ? () => ({ instanceId: config.instanceId, alertEvaluator: leaseKeeper?.isHeld() ?? false })
+      : undefined,
+  });
   sagaRoutes(router, { repository: sagaRepository, clock });
 
   const server = createServer((req, res) => {
@@ -115,6 +131,17 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   server.keepAliveTimeout = 65_000;
 
   const live = new LiveFeed(server, { version: () => model.version(), topologyNow, bulkheadsNow });
+  // Several instances: socket.io broadcasts and peer model sync go through Redis.
+  let redis: RedisLink | null = null;
+  let peers: PeerRollups | null = null;
+  let alerts: AlertService | null = null;
+  if (config.redisUrl !== null) {
+    redis = await linkThroughRedis(live.io, config.redisUrl);
+    peers = new PeerRollups(live.io, config.instanceId, model, (batch) => {
+      // A breaker another instance saw change is evaluated here too, if this instance evaluates.
+      if (batch.transitions.length > 0) setImmediate(() => alerts?.evaluate());
+    });
+  }
   live.start();
   const sagaTick = setInterval(() => {
     void sagas.tick(clock()).then((changed) => {
@@ -126,7 +153,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   const persist = setInterval(() => {
     try {
-      store.enqueue(model.drainDirty());
+      const changed = model.drainDirty();
+      peers?.publish(changed);
+      store.enqueue(changed);
     } catch (err) {
       console.error('[faultline] persisting rollups failed', err);
     }
@@ -148,7 +177,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   // Alerts start once the URL is known (generatorURL links point at it).
-  const alerts = new AlertService({
+  alerts = new AlertService({
     prisma: store.client,
     snapshot: () => ({ topology: topologyNow(), bulkheads: bulkheadsNow(), sagas: sagaAlertFeed.snapshot(clock()) }),
     // Browsers get the alerts and their grouping, never the webhook URLs (they often carry secrets).
@@ -158,14 +187,29 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     rulesFile: path.resolve(config.alertsFile),
     tickMs: ALERT_TICK_MS,
     clock,
+    clustered,
   });
-  await alerts.start();
-  alerts.mount(router);
+  const alertService = alerts;
+  await alertService.start();
+  alertService.mount(router);
+  if (clustered) {
+    // One evaluator for the cluster, so every alert notifies once.
+    leaseKeeper = new LeaseKeeper({
+      lease: new Lease(store.client, ALERT_LEASE, config.instanceId, config.leaseMs),
+      onAcquired: async () => {
+        console.log(`[faultline] ${config.instanceId} now evaluates alerts`);
+        await alertService.activate();
+      },
+      onLost: () => alertService.deactivate(),
+      clock,
+    });
+    await leaseKeeper.start();
+  }
 
   model.onBreakerTransition((t) => {
     live.breakerTransition(t);
     // Alerts on breakers fire on the transition, not on the next tick.
-    setImmediate(() => alerts.evaluate());
+    setImmediate(() => alertService.evaluate());
   });
 
   let closing: Promise<void> | null = null;
@@ -180,8 +224,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         // Stop taking new requests first, then persist everything acknowledged so far.
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await leaseKeeper?.close();
+        const lastChanges = model.drainDirty();
+        peers?.publish(lastChanges);
+        store.enqueue(lastChanges);
         await live.close();
-        await alerts.close();
+        await redis?.close();
+        await alertService.close();
         await sagas.flush(clock());
         store.enqueue(model.drainDirty());
         await store.flush();

@@ -20,6 +20,12 @@ export interface AlertServiceOptions {
   rulesFile: string;
   tickMs: number;
   clock: () => number;
+  /**
+   * Several instances share the database: only the one holding the evaluator
+   * lease evaluates and notifies (see activate/deactivate); the others mirror
+   * the stored alert state so their API answers the same.
+   */
+  clustered?: boolean;
 }
 
 /**
@@ -36,8 +42,10 @@ export class AlertService {
   private readonly silences: PrismaSilenceRepository;
   private watcher: RuleFileWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private active: boolean;
 
   constructor(private readonly options: AlertServiceOptions) {
+    this.active = options.clustered !== true;
     const policy = policyFromEnv();
     this.rules = new PrismaRuleRepository(options.prisma, { now: options.clock });
     this.instances = new PrismaInstanceRepository(options.prisma);
@@ -70,12 +78,55 @@ export class AlertService {
         .then(() => this.engine.reloadRules())
         .catch((err) => console.error('[faultline] loading alert rules from file failed', err));
     });
-    this.timer = setInterval(() => this.evaluate(), this.options.tickMs);
+    this.timer = setInterval(() => void this.onTick(), this.options.tickMs);
     this.timer.unref();
   }
 
-  /** Evaluate now (fixed tick, and immediately on breaker transitions). */
+  /**
+   * Become the evaluator (this instance got the lease): reload rules,
+   * silences and every instance's state as the previous holder stored it —
+   * including what it already notified, so nothing is sent twice and a
+   * resolution it did not live to see is still sent — then evaluate.
+   */
+  async activate(): Promise<void> {
+    await this.engine.flush();
+    await this.engine.start();
+    this.active = true;
+    this.evaluate();
+  }
+
+  /** Stop evaluating (lease lost or given up); pending state writes finish. */
+  async deactivate(): Promise<void> {
+    this.active = false;
+    await this.engine.flush();
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  private async onTick(): Promise<void> {
+    if (this.options.clustered) {
+      try {
+        if (!this.active) {
+          // Mirror what the evaluator stored, so this instance's API shows the same alerts.
+          await this.engine.start();
+          return;
+        }
+        // Rules and silences may have been changed through another instance's API.
+        await this.engine.reloadRules();
+        await this.engine.reloadSilences();
+      } catch (err) {
+        console.error('[faultline] alert state refresh failed', err);
+        return;
+      }
+    }
+    this.evaluate();
+  }
+
+  /** Evaluate now (fixed tick, and immediately on breaker transitions); a no-op unless this instance evaluates. */
   evaluate(): void {
+    if (!this.active) return;
     try {
       this.engine.tick(this.options.snapshot());
     } catch (err) {

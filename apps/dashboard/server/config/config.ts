@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -23,6 +24,12 @@ export interface DashboardConfig {
   publicUrl: string | null;
   /** Where the dashboard app (Next.js) lives; UI is served from here. */
   appDir: string;
+  /** Redis for the socket.io adapter and peer model sync; null runs a single instance. */
+  redisUrl: string | null;
+  /** This instance's name in a cluster (lease holder, logs). */
+  instanceId: string;
+  /** How long the alert evaluator's lease lasts without renewal (failover time). */
+  leaseMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -51,6 +58,12 @@ const envSchema = z.object({
   FAULTLINE_TRACE_URL_TEMPLATE: z.string().default('http://127.0.0.1:16686/trace/{traceId}'),
   FAULTLINE_ALERTS_FILE: z.string().min(1).default('faultline.alerts.yaml'),
   FAULTLINE_PUBLIC_URL: z.url().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  FAULTLINE_INSTANCE_ID: z.string().min(1).max(200).optional(),
+  FAULTLINE_LEASE_MS: z.coerce.number().int().min(1000).max(300_000).default(10_000),
 });
 
 export class ConfigError extends Error {
@@ -78,5 +91,8 @@ export function readConfig(env: NodeJS.ProcessEnv, appDir: string): DashboardCon
     alertsFile: e.FAULTLINE_ALERTS_FILE,
     publicUrl: e.FAULTLINE_PUBLIC_URL ?? null,
     appDir: path.resolve(appDir),
+    redisUrl: e.REDIS_URL ?? null,
+    instanceId: e.FAULTLINE_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
+    leaseMs: e.FAULTLINE_LEASE_MS,
   };
 }

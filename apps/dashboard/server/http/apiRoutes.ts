@@ -15,6 +15,8 @@ export interface ApiDeps {
   rollups: RollupSource;
   clock: () => number;
   pendingRows: () => number;
+  /** This instance's place in a cluster; absent for a single instance. */
+  cluster?: () => { instanceId: string; alertEvaluator: boolean };
 }
 
 const DEFAULT_WINDOW_SECONDS = 60;
@@ -46,6 +48,7 @@ export function apiRoutes(deps: ApiDeps): Router {
       status: 'ok',
       uptimeSeconds: Math.round((clock() - startedAt) / 1000),
       ingestQueueDepth: deps.pendingRows(),
+      ...(deps.cluster ? { cluster: deps.cluster() } : {}),
     },
   }));
 

@@ -53,7 +53,12 @@ export class LiveFeed {
     this.timer.unref();
   }
 
-  /** Push an event to a topic's subscribers now. */
+  /**
+   * Push an event to a topic's subscribers now — on every instance when
+   * instances are linked through Redis (sagas, alerts and transitions have
+   * one producer each). Model snapshots and topology deltas, which every
+   * instance derives from its own copy of the model, go to local sockets only.
+   */
   publish(topic: string, event: string, payload: unknown): void {
     this.io.to(topic).emit(event, payload);
   }
@@ -125,14 +130,14 @@ export class LiveFeed {
     const shadow = this.topologyShadow;
     if (!shadow) {
       this.topologyShadow = shadowOf(next, ++this.topologySeq);
-      this.io.to('topology').emit(LIVE_EVENTS.TOPOLOGY, fullMessage(this.topologyShadow));
+      this.io.local.to('topology').emit(LIVE_EVENTS.TOPOLOGY, fullMessage(this.topologyShadow));
       return;
     }
     const d = diffTopology(shadow, next);
     if (!d) return;
     this.topologyShadow = d.shadow;
     this.topologySeq = d.shadow.seq;
-    this.io.to('topology').emit(LIVE_EVENTS.TOPOLOGY_DELTA, d.delta);
+    this.io.local.to('topology').emit(LIVE_EVENTS.TOPOLOGY_DELTA, d.delta);
   }
 
   private tick(): void {
@@ -142,7 +147,7 @@ export class LiveFeed {
     try {
       this.syncTopology();
       if ((this.io.sockets.adapter.rooms.get('bulkheads')?.size ?? 0) > 0) {
-        this.io.to('bulkheads').emit(LIVE_EVENTS.BULKHEADS, this.source.bulkheadsNow());
+        this.io.local.to('bulkheads').emit(LIVE_EVENTS.BULKHEADS, this.source.bulkheadsNow());
       }
     } catch (err) {
       console.error('[faultline] live feed tick failed', err);

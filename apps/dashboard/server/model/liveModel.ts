@@ -333,6 +333,8 @@ export class LiveModel {
   private changedTransitions: BreakerTransition[] = [];
   private lastDeltaMs: number;
   private versionCounter = 0;
+  /** While true, touched buckets are not queued for the store (their owner persists them). */
+  private adoptingRemote = false;
   private readonly listeners = new Set<(t: BreakerTransition) => void>();
   private lastPruneMs = 0;
   private droppedLate = 0;
@@ -521,29 +523,7 @@ export class LiveModel {
    * that new data adds to; they are not marked dirty (the store has them).
    */
   restore(batch: RollupBatch, breakerStates: readonly BreakerStateSnapshot[] = []): void {
-    const now = this.clock();
-    const horizon = this.horizon(now);
-    for (const r of batch.edges) {
-      if (r.bucketStartMs < horizon) continue;
-      const key = this.admitEdge(r.source, r.target, 'service');
-      if (key === null) continue;
-      this.edgeAcc(r.bucketStartMs, key).base = structuredClone(r);
-    }
-    for (const r of batch.services) {
-      if (r.bucketStartMs < horizon) continue;
-      this.touchService(r.service, r.kind);
-      this.serviceAcc(r.bucketStartMs, r.service).base = { ...r };
-    }
-    for (const r of batch.breakers) {
-      if (r.bucketStartMs < horizon) continue;
-      const key = this.admitBreaker(r.service, r.name, r.dependency);
-      this.breakerAcc(r.bucketStartMs, key).base = { ...r };
-    }
-    for (const r of batch.bulkheads) {
-      if (r.bucketStartMs < horizon) continue;
-      const key = this.admitBulkhead(r.service, r.name, r.dependency);
-      this.bulkheadAcc(r.bucketStartMs, key).base = { ...r };
-    }
+    this.adoptBases(batch);
     for (const t of batch.transitions) this.storeTransition({ t: { ...t }, precision: 2, drained: true });
     for (const s of breakerStates) {
       const key = this.admitBreaker(s.service, s.name, s.dependency);
@@ -552,6 +532,73 @@ export class LiveModel {
     }
     this.dirty.clear();
     this.versionCounter++;
+  }
+
+  /**
+   * Adopt rollups another dashboard instance ingested. In a cluster each
+   * instance owns the services routed to it (the Collector's loadbalancing
+   * exporter, `routing_key: service`), so a remote rollup replaces that key's
+   * bucket like restored history does. Its owner persists it and has already
+   * pushed its transitions to browsers, so nothing here is marked dirty and no
+   * transition listener fires. Returns the keys this instance also ingested
+   * itself (a routing mistake: the two partial buckets would overwrite each
+   * other in the store).
+   */
+  mergeRemote(batch: RollupBatch): { collisions: string[] } {
+    this.adoptingRemote = true;
+    try {
+      return this.adoptRemote(batch);
+    } finally {
+      this.adoptingRemote = false;
+    }
+  }
+
+  private adoptRemote(batch: RollupBatch): { collisions: string[] } {
+    const collisions = this.adoptBases(batch);
+    for (const r of batch.breakers) {
+      const e = this.breakers.get(this.admitBreaker(r.service, r.name, r.dependency));
+      const atMs = r.bucketStartMs;
+      if (e && (!e.restored || e.restored.atMs <= atMs)) e.restored = { state: r.state, atMs };
+    }
+    for (const t of batch.transitions) {
+      this.storeTransition({ t: { ...t }, precision: 2, drained: true });
+      const e = this.breakers.get(this.admitBreaker(t.service, t.name, t.dependency));
+      if (e && (!e.restored || e.restored.atMs <= t.atMs)) e.restored = { state: t.to, atMs: t.atMs };
+    }
+    this.versionCounter++;
+    return { collisions };
+  }
+
+  /** Set stored or remote rollups as bucket bases; returns the keys that also hold locally ingested data. */
+  private adoptBases(batch: RollupBatch): string[] {
+    const horizon = this.horizon(this.clock());
+    const collisions: string[] = [];
+    for (const r of batch.edges) {
+      if (r.bucketStartMs < horizon) continue;
+      const key = this.admitEdge(r.source, r.target, 'service');
+      if (key === null) continue;
+      const acc = this.edgeAcc(r.bucketStartMs, key);
+      if (acc.metric || acc.span) collisions.push(`edge ${r.source} → ${r.target}`);
+      acc.base = structuredClone(r);
+    }
+    for (const r of batch.services) {
+      if (r.bucketStartMs < horizon) continue;
+      this.touchService(r.service, r.kind);
+      this.serviceAcc(r.bucketStartMs, r.service).base = { ...r };
+    }
+    for (const r of batch.breakers) {
+      if (r.bucketStartMs < horizon) continue;
+      const acc = this.breakerAcc(r.bucketStartMs, this.admitBreaker(r.service, r.name, r.dependency));
+      if (acc.instances.size > 0) collisions.push(`breaker ${r.service}/${r.name}`);
+      acc.base = { ...r };
+    }
+    for (const r of batch.bulkheads) {
+      if (r.bucketStartMs < horizon) continue;
+      const acc = this.bulkheadAcc(r.bucketStartMs, this.admitBulkhead(r.service, r.name, r.dependency));
+      if (acc.instances.size > 0) collisions.push(`bulkhead ${r.service}/${r.name}`);
+      acc.base = { ...r };
+    }
+    return collisions;
   }
 
   stats(): LiveModelStats {
@@ -977,6 +1024,10 @@ export class LiveModel {
   }
 
   private mark(start: number, type: EntityType, key: string): void {
+    if (this.adoptingRemote) {
+      this.changed[type].add(key);
+      return;
+    }
     let sets = this.dirty.get(start);
     if (!sets) {
       sets = emptyChangeSets();

@@ -1,0 +1,73 @@
+import type { Server as SocketServer } from 'socket.io';
+import type { RollupBatch } from '../model/rollups';
+
+/** socket.io server-side event carrying one instance's newly changed rollups. */
+export const PEER_ROLLUPS_EVENT = 'faultline:rollups';
+
+export interface RollupSink {
+  mergeRemote(batch: RollupBatch): { collisions: string[] };
+}
+
+/**
+ * Keeps every instance's live model whole when ingestion is partitioned by
+ * service: each second an instance hands the rollups it changed to the store
+ * and, through here, to its peers (socket.io `serverSideEmit` over the Redis
+ * adapter), which adopt them as remote buckets. So the map, the bulkheads and
+ * the alert evaluator on any instance see every service, about a second
+ * behind the instance that ingested it.
+ */
+export class PeerRollups {
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly io: SocketServer,
+    private readonly instanceId: string,
+    sink: RollupSink,
+    onMerged: (batch: RollupBatch) => void = () => {},
+  ) {
+    io.on(PEER_ROLLUPS_EVENT, (origin: unknown, batch: unknown) => {
+      if (typeof origin !== 'string' || !isRollupBatch(batch)) return;
+      try {
+        const { collisions } = sink.mergeRemote(batch);
+        this.warnCollisions(origin, collisions);
+        onMerged(batch);
+      } catch (err) {
+        console.error(`[faultline] merging rollups from ${origin} failed`, err);
+      }
+    });
+  }
+
+  /** Send what this instance changed; nothing when nothing changed. */
+  publish(batch: RollupBatch): void {
+    if (isEmpty(batch)) return;
+    this.io.serverSideEmit(PEER_ROLLUPS_EVENT, this.instanceId, batch);
+  }
+
+  /** Two instances ingesting the same series overwrite each other's buckets: say so, once per key. */
+  private warnCollisions(origin: string, collisions: string[]): void {
+    for (const c of collisions) {
+      if (this.warned.has(c)) continue;
+      this.warned.add(c);
+      console.warn(
+        `[faultline] ${c} is ingested by both ${this.instanceId} and ${origin}; route telemetry by service ` +
+          '(Collector loadbalancing exporter, routing_key: service) so one instance owns each service',
+      );
+    }
+  }
+}
+
+function isEmpty(b: RollupBatch): boolean {
+  return (
+    b.edges.length === 0 &&
+    b.breakers.length === 0 &&
+    b.bulkheads.length === 0 &&
+    b.services.length === 0 &&
+    b.transitions.length === 0
+  );
+}
+
+function isRollupBatch(value: unknown): value is RollupBatch {
+  if (typeof value !== 'object' || value === null) return false;
+  const b = value as Record<string, unknown>;
+  return ['edges', 'breakers', 'bulkheads', 'services', 'transitions'].every((k) => Array.isArray(b[k]));
+}
