@@ -1,77 +1,43 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { ENV, SERVICE_URL_VARIABLES } from '../apps/demo/src/config.js';
 import { isServiceName, SERVICE_NAMES, TOPOLOGY, urlVariable } from '../apps/demo/src/topology.js';
-import { REPO_ROOT } from './support/dashboard.js';
+import {
+  COMPOSE_BIN,
+  type ComposeFile,
+  type ComposeService,
+  containerPort,
+  dashboardVariables,
+  portOf,
+  readYaml,
+  repoFile,
+  validateCompose,
+} from './support/composeFiles.js';
 
 /**
  * docker-compose.yml cannot be run here (no Docker engine), so: Debian's
  * docker-compose validates it, and every port, URL and environment variable
  * it sets is checked against what the code actually reads.
  */
-const COMPOSE_BIN = '/usr/bin/docker-compose';
-const file = (p: string) => path.join(REPO_ROOT, p);
-
-interface ComposeService {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  environment?: Record<string, string>;
-  ports?: string[];
-  volumes?: string[];
-  depends_on?: string[];
-}
-interface ComposeFile {
-  services: Record<string, ComposeService>;
-  volumes?: Record<string, unknown>;
-}
-
-const compose = parse(readFileSync(file('docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
-const collectorConfig = parse(readFileSync(file('deploy/otel-collector.yaml'), 'utf8')) as {
+const file = repoFile;
+const compose = readYaml<ComposeFile>('docker-compose.yml');
+const collectorConfig = readYaml<{
   receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
   exporters: Record<string, { endpoint: string; headers?: Record<string, string> }>;
   service: { pipelines: Record<string, { receivers: string[]; exporters: string[] }> };
-};
+}>('deploy/otel-collector.yaml');
 const dockerfile = readFileSync(file('Dockerfile'), 'utf8');
 
-/** Variables the dashboard reads: its config schema plus main.ts's switch and Node's own. */
-function dashboardVariables(): Set<string> {
-  const config = readFileSync(file('apps/dashboard/server/config/config.ts'), 'utf8');
-  const schema = config.slice(config.indexOf('z.object({'), config.indexOf('});', config.indexOf('z.object({')));
-  const names = [...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? '');
-  const main = readFileSync(file('apps/dashboard/server/main.ts'), 'utf8');
-  names.push(...[...main.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] ?? ''));
-  return new Set([...names, 'NODE_ENV']);
-}
-
 const demoVariables = new Set<string>([...Object.values(ENV), ...SERVICE_URL_VARIABLES]);
-
-function portOf(url: string): number {
-  const u = new URL(url);
-  return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-}
 
 function demoServices(): [string, ComposeService][] {
   return Object.entries(compose.services).filter(([, s]) => s.command?.some((c) => c.startsWith('apps/demo/')));
 }
 
-function containerPort(mapping: string): number {
-  return Number(mapping.split(':').at(-1));
-}
-
 describe('docker-compose.yml', () => {
   it.skipIf(!existsSync(COMPOSE_BIN))(`is valid for ${COMPOSE_BIN} config`, () => {
-    // Throws with docker-compose's message on an invalid file.
-    const out = execFileSync(COMPOSE_BIN, ['-f', 'docker-compose.yml', 'config', '--quiet'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FAULTLINE_INGEST_TOKEN: '', FAULTLINE_DEMO_MODE: '' },
-    });
-    expect(out).toBe('');
+    expect(validateCompose('docker-compose.yml')).toBe('');
   });
   if (!existsSync(COMPOSE_BIN)) {
     it.skip(
