@@ -58,8 +58,10 @@ const DEFAULT_LIMITS: ProtectedLimits = {
 };
 
 const EDGE_LIMITS: Partial<Record<ServiceName, Partial<ProtectedLimits>>> = {
-  // Charges are not retried (not idempotent); payment is slow before it fails.
-  'payment-service': { timeoutMs: 300, maxConcurrent: 40, maxQueue: 20, maxAttempts: 1, slowCallMs: 150 },
+  // Charges are not retried (not idempotent); payment is slow before it fails. At most 10 calls in flight and a
+  // 150 ms timeout bound what leaks each time the breaker re-closes on a still-exhausted pool (4–5 % of calls
+  // instead of ~6.5 % with 40 and 300 ms), and keep a checkout caught by it under the map's 250 ms "blocked" p99.
+  'payment-service': { timeoutMs: 150, maxConcurrent: 10, maxQueue: 20, maxAttempts: 1, slowCallMs: 100 },
   'order-service': { timeoutMs: 2000, maxConcurrent: 150, maxQueue: 50, maxAttempts: 1, slowCallMs: 1000 },
 };
 
