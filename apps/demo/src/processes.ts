@@ -12,6 +12,18 @@ import { type ServiceName, TOPOLOGY, urlVariable } from './topology.js';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_SRC = path.join(REPO_ROOT, 'apps/demo/src');
 
+/** The alert rules the demo ships (and fires). */
+export const DEMO_ALERTS_FILE = path.join(REPO_ROOT, 'apps/demo/faultline.alerts.yaml');
+
+/**
+ * What the demo adds to the dashboard's environment: its alert rules, unless
+ * FAULTLINE_ALERTS_FILE already names a file. `npm run demo` and the
+ * end-to-end tests both start the dashboard with this.
+ */
+export function demoDashboardEnv(env: NodeJS.ProcessEnv = process.env): { FAULTLINE_ALERTS_FILE: string } {
+  return { FAULTLINE_ALERTS_FILE: env.FAULTLINE_ALERTS_FILE || DEMO_ALERTS_FILE };
+}
+
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;

@@ -8,13 +8,12 @@
  * While it runs, type `u` or `p` and Enter to switch every service to
  * unprotected / protected mode, or send SIGUSR2 to toggle.
  */
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, DemoConfigError, ENV, type Mode, parseMode } from './config.js';
 import {
+  demoDashboardEnv,
   type ManagedProcess,
-  REPO_ROOT,
   type RunningServices,
   setMode,
   spawnManaged,
@@ -88,11 +87,7 @@ async function main(): Promise<void> {
 
   try {
     const dashboard = spawnManaged('dashboard', npm, ['run', 'start', '--workspace', 'apps/dashboard'], {
-      env: {
-        ...process.env,
-        FAULTLINE_ALERTS_FILE:
-          process.env.FAULTLINE_ALERTS_FILE ?? path.join(REPO_ROOT, 'apps/demo/faultline.alerts.yaml'),
-      },
+      env: { ...process.env, ...demoDashboardEnv() },
       onLine: prefixed('dashboard'),
     });
     started.push(dashboard);
