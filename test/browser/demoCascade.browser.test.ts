@@ -104,7 +104,7 @@ describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', 
     const { dashboard, services } = demo!;
     const page = session!.page;
     const t0 = Date.now();
-    load = playShortAfternoon(services, stopLoad.signal);
+    load = playShortAfternoon(services, { signal: stopLoad.signal }).done;
     load.catch(() => {});
 
     // The worst moment: the API blames payment-service and counts both callers in its blast radius.
@@ -179,4 +179,92 @@ describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', 
     }
     expect(pageErrors).toEqual([]);
   });
+});
+
+/**
+ * The same afternoon in protected mode, as a person sees it: the map at the height of the spike with the breaker
+ * open on order → payment and the callers healthy, then the sagas page listing compensated checkouts and one
+ * checkout's timeline with the charge that failed and the stock released.
+ */
+describe.skipIf(!ready)('demo in Chromium: protected mode contains the spike', () => {
+  let demo: RunningDemo | undefined;
+  let session: BrowserSession | undefined;
+  let launching: Promise<unknown> | undefined;
+  let load: Promise<LoadCounts> | undefined;
+  const stopLoad = new AbortController();
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    launching = launchBrowser({ viewport: { width: 1440, height: 900 } }).then((s) => {
+      session = s;
+      s.page.on('pageerror', (e) => pageErrors.push(e.message));
+    });
+    demo = await startDemo('protected', { ui: true });
+    await launching;
+  }, 90_000);
+
+  afterAll(async () => {
+    stopLoad.abort();
+    await launching?.catch(() => {});
+    await session?.close().catch(() => {});
+    await demo?.stop();
+    await load?.catch(() => {});
+  }, 60_000);
+
+  it('shows the payment breaker open on order → payment while user-service and order-service stay healthy', async () => {
+    const { dashboard, services } = demo!;
+    const page = session!.page;
+    load = playShortAfternoon(services, { signal: stopLoad.signal }).done;
+    load.catch(() => {});
+    await page.goto(dashboard.url);
+    await page.getByTestId('node-payment-service').waitFor({ timeout: 30_000 });
+    const edgeLabel = page.locator('[data-testid="edge-label-order-service->payment-service"]');
+    // Each time the breaker re-closes a few calls time out before it trips again, so a caller's node can turn
+    // amber for a moment; wait for a frame that shows the steady picture.
+    const frame = await waitFor(
+      async () => {
+        const s = await whatIsShown(page);
+        const breaker = await edgeLabel.getAttribute('data-breaker', { timeout: 1000 }).catch(() => null);
+        const contained =
+          breaker === 'open' &&
+          (s.names[ROOT] ?? '').includes('root cause') &&
+          CALLERS.every((c) => s.health[c] === 'healthy');
+        return contained ? { ...s, breaker } : null;
+      },
+      { timeoutMs: 25_000, intervalMs: 200, what: 'breaker open on order → payment, callers healthy, on the page' },
+    ).catch(async (error) => {
+      const shot = await screenshot(page, 'demo-protected-unexpected').catch(() => 'none');
+      const shown = await whatIsShown(page).catch(() => null);
+      throw new Error(`${(error as Error).message}\nshown: ${JSON.stringify(shown, null, 1)}\nscreenshot: ${shot}`);
+    });
+    await screenshot(page, 'demo-protected-map');
+    const edge = page.locator('.react-flow__edge[aria-label^="order-service → payment-service"]');
+    expect(await edge.getAttribute('aria-label')).toContain('breaker open');
+    expect(frame.names[ROOT]).toMatch(/^payment-service, failing, root cause/);
+    expect(frame.banner).toMatch(/payment-service is failing/);
+    for (const caller of CALLERS) {
+      expect(frame.names[caller], caller).toMatch(new RegExp(`^${caller}, healthy`));
+      expect(frame.names[caller], caller).not.toMatch(/root cause/);
+      expect(frame.tags[caller], caller).not.toBe('IMPACTED');
+      expect(frame.banner, 'banner').not.toContain(`${caller} is degraded`);
+    }
+  }, 90_000);
+
+  it('lists compensated checkouts on the sagas page, and shows one undone on its timeline', async () => {
+    const page = session!.page;
+    await page.goto(`${demo!.dashboard.url}/sagas?name=checkout&status=compensated`);
+    const row = page.locator('tr[data-run-id]').filter({ has: page.locator('[data-status="compensated"]') });
+    await row.first().waitFor({ timeout: 15_000 });
+    await row.first().getByRole('link').first().click();
+    const gantt = page.getByTestId('saga-gantt');
+    await gantt.waitFor({ timeout: 15_000 });
+    await expect(
+      gantt.getByRole('img', { name: /^Action charge-payment \(step 2\) on [\w-]+, failed/ }).count(),
+    ).resolves.toBeGreaterThan(0);
+    await expect(
+      gantt.getByRole('img', { name: /^Compensation reserve-stock .* on [\w-]+, completed/ }).count(),
+    ).resolves.toBe(1);
+    await screenshot(page, 'demo-protected-saga');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });
