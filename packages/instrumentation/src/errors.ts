@@ -33,6 +33,11 @@ export abstract class ResilienceError extends Error {}
  * Thrown at once, without calling the wrapped function, when a circuit
  * breaker does not admit a call: it is `open`, `forced_open`, or `half_open`
  * with all probe permits taken.
+ *
+ * During one stay in a state every rejected call receives the same instance
+ * (through the same already-rejected promise): the fast-fail path then costs
+ * no allocation at all. Treat it as read-only; wrap it (`{ cause }`) rather than
+ * adding fields to it.
  */
 export class BrokenCircuitError extends ResilienceError {
   /** Name of the breaker that rejected the call. */

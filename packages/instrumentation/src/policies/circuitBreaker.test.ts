@@ -67,6 +67,31 @@ describe('circuitBreaker', () => {
     expect((error as Error).stack?.split('\n').length).toBe(1); // no stack captured
   });
 
+  it('hands every call rejected in one state the same error, and a fresh one per state', async () => {
+    const { breaker, clock } = make({ minimumCalls: 2 });
+    await settle(breaker.execute(boom));
+    await settle(breaker.execute(boom));
+    expect(breaker.state).toBe('open');
+    const first = await settle(breaker.execute(ok));
+    expect(await settle(breaker.execute(ok))).toBe(first);
+    expect(first).toMatchObject({ state: 'open', message: 'circuit breaker "payments" is open' });
+
+    breaker.isolate();
+    const isolated = await settle(breaker.execute(ok));
+    expect(isolated).not.toBe(first);
+    expect(isolated).toMatchObject({ state: 'forced_open' });
+
+    // Reopened after a failed probe: a new stay in `open`, a new error.
+    breaker.reset();
+    await settle(breaker.execute(boom));
+    await settle(breaker.execute(boom));
+    const reopened = await settle(breaker.execute(ok));
+    expect(reopened).toBeInstanceOf(BrokenCircuitError);
+    expect(reopened).not.toBe(first);
+    clock.t += 1_000;
+    expect(await breaker.execute(ok)).toBe('ok'); // the lazy half-open probe
+  });
+
   it('opens on the slow-call rate', async () => {
     const { breaker, clock } = make({ slowCallDurationMs: 100, slowCallRateThreshold: 0.5 });
     for (let i = 0; i < 4; i++) {

@@ -79,6 +79,15 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
   private probesDone = 0;
   private probeFailures = 0;
   private probeSlow = 0;
+  /**
+   * The one rejected promise handed to every call turned away in the current
+   * state. A fresh rejected promise costs ~0.7 µs, mostly Node's
+   * unhandled-rejection bookkeeping; re-awaiting one that is already handled
+   * costs ~0.15 µs. Built lazily by the first rejected caller (so that caller's
+   * handler marks it handled, and an unhandled first rejection is still
+   * reported), dropped on every transition.
+   */
+  private rejected: Promise<never> | null = null;
 
   constructor(options: CircuitBreakerOptions) {
     const config = breakerConfig(options);
@@ -105,9 +114,15 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
     // Fast fail outside any call (nothing to annotate, no span to open):
     // no Call object, no chain.
     if (this.endpoint === undefined && ambientScope() === undefined && this.rejectsNow()) {
-      return Promise.reject(BrokenCircuitError.create(this.name, this.current));
+      return this.rejection();
     }
     return executeChain(this.chain, this.endpoint, fn, signal);
+  }
+
+  /** The current state's shared rejection (see {@link Breaker.rejected}). */
+  private rejection(): Promise<never> {
+    this.rejected ??= Promise.reject(BrokenCircuitError.create(this.name, this.current));
+    return this.rejected;
   }
 
   /** Whether a call now would be rejected without any state change. */
@@ -127,7 +142,7 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
       span.setAttribute(ATTR.BREAKER_STATE, admittedIn);
     }
     // Fast fail: no async frame, no stack, the function is never called.
-    if (generation === REJECTED) return Promise.reject(BrokenCircuitError.create(this.name, admittedIn));
+    if (generation === REJECTED) return this.rejection();
     if (admittedIn === 'disabled') return call.invoke(index + 1, signal);
     return this.runAdmitted(call, index, signal, generation, startedAt);
   }
@@ -232,6 +247,7 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
     const from = this.current;
     if (from === to) return;
     this.current = to;
+    this.rejected = null;
     this.generation++;
     this.probesAdmitted = 0;
     this.probesDone = 0;
