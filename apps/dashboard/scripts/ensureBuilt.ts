@@ -27,7 +27,13 @@ function run(script: string): void {
   execFileSync(npm, ['run', script], { cwd: appDir, stdio: 'inherit' });
 }
 
-if (!existsSync(path.join(appDir, 'generated/prisma'))) run('generate');
+// Both clients: SQLite (generated/prisma) and PostgreSQL (generated/prisma-postgresql).
+if (
+  !existsSync(path.join(appDir, 'generated/prisma')) ||
+  !existsSync(path.join(appDir, 'generated/prisma-postgresql'))
+) {
+  run('generate');
+}
 
 const buildId = path.join(appDir, '.next/BUILD_ID');
 const sources = Math.max(
