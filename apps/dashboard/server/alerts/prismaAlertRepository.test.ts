@@ -1,30 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../generated/prisma/client';
-import { applyMigrations } from '../store/migrate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StoreClient } from '../store/storeClient';
+import { STORE_PROVIDERS, testDatabases } from '../store/testDatabases';
 import { AlertEngine, type AlertNotification } from './alertEngine';
 import { PrismaInstanceRepository, PrismaRuleRepository, PrismaSilenceRepository } from './prismaAlertRepository';
 import { edge, rule, snapshot } from './testSnapshots';
 
 const T0 = 1_767_225_600_000;
-let dir: string;
-let prisma: PrismaClient;
+let prisma: StoreClient;
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'faultline-alerts-db-'));
-  const { databaseFile } = await applyMigrations(`file:${path.join(dir, 'test.db')}`);
-  prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: databaseFile }) });
-});
+describe.each(STORE_PROVIDERS)('Prisma alert repositories on %s', (provider) => {
+  const databases = testDatabases(provider);
+  beforeAll(async () => {
+    ({ client: prisma } = await databases.migratedClient());
+  });
 
-afterAll(async () => {
-  await prisma?.$disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('Prisma alert repositories', () => {
   it('round-trips rules, including fields kept in the condition JSON', async () => {
     const repo = new PrismaRuleRepository(prisma, { now: () => T0 });
     const r = rule({

@@ -1,30 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../generated/prisma/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes, IngestSpan } from '../ingest/telemetry';
-import { applyMigrations } from '../store/migrate';
+import type { StoreClient } from '../store/storeClient';
+import { STORE_PROVIDERS, testDatabases } from '../store/testDatabases';
 import { SagaPipeline, stuckAfterMsFromEnv } from './sagaPipeline';
 import { PrismaSagaRepository, type SagaRepository } from './sagaRepository';
 import { T0 } from './sagaTestRecords';
 
-let dir: string;
-let prisma: PrismaClient;
+let prisma: StoreClient;
 let repo: PrismaSagaRepository;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'faultline-saga-pipeline-'));
-  const { databaseFile } = await applyMigrations(`file:${path.join(dir, 'test.db')}`);
-  prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: databaseFile }) });
-  repo = new PrismaSagaRepository(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 let nextSpan = 1;
 function span(
@@ -76,7 +59,13 @@ const stepSpan = (
     error,
   );
 
-describe('SagaPipeline', () => {
+describe.each(STORE_PROVIDERS)('SagaPipeline on %s', (provider) => {
+  const databases = testDatabases(provider);
+  beforeAll(async () => {
+    ({ client: prisma } = await databases.migratedClient());
+    repo = new PrismaSagaRepository(prisma);
+  });
+
   it('persists runs as they grow, reports stuck ones and completes them when the root arrives', async () => {
     const pipeline = new SagaPipeline({ repository: repo, stuckAfterMs: 60_000 });
     pipeline.ingest([stepSpan('p1', 'inventory', 'reserve', 0, 'action', T0)]);

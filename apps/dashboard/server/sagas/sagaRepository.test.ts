@@ -1,37 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../generated/prisma/client';
-import { applyMigrations } from '../store/migrate';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreClient } from '../store/storeClient';
+import { STORE_PROVIDERS, testDatabases } from '../store/testDatabases';
 import { decodeCursor, encodeCursor, PrismaSagaRepository } from './sagaRepository';
 import type { SagaRunRecord } from './sagaRunRecord';
 import { sagaStats } from './sagaStats';
 import { bulkRuns, compensatedCheckout, T0 } from './sagaTestRecords';
 
-let dir: string;
-let prisma: PrismaClient;
+let prisma: StoreClient;
 let repo: PrismaSagaRepository;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'faultline-sagas-db-'));
-  const { databaseFile } = await applyMigrations(`file:${path.join(dir, 'test.db')}`);
-  prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: databaseFile }) });
-  repo = new PrismaSagaRepository(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 beforeEach(async () => {
   await prisma.$executeRawUnsafe('DELETE FROM "SagaStep"');
   await prisma.$executeRawUnsafe('DELETE FROM "SagaRun"');
 });
 
-describe('PrismaSagaRepository', () => {
+describe.each(STORE_PROVIDERS)('PrismaSagaRepository on %s', (provider) => {
+  const databases = testDatabases(provider);
+  beforeAll(async () => {
+    ({ client: prisma } = await databases.migratedClient());
+    repo = new PrismaSagaRepository(prisma);
+  });
+
   it('stores a run and returns it in the API shape, steps by start time', async () => {
     const summaries = await repo.save([compensatedCheckout()], T0 + 1000);
     expect(summaries).toEqual([

@@ -2,13 +2,15 @@
  * Saga runs in the database: batched writes of assembled runs, keyset-paged
  * listing, single runs with their steps, per-type statistics and retention.
  *
- * Everything goes through raw SQL on the shared PrismaClient: multi-row
+ * Everything goes through raw SQL on the shared Prisma client, written once
+ * for SQLite and PostgreSQL (store/sqlDialect.ts says what that allows): multi-row
  * `INSERT … ON CONFLICT DO UPDATE` for writes (one round trip per few hundred
  * rows, as in store/rollupSql.ts), and hand-written reads whose plans are pinned
  * by the indexes in prisma/schema.prisma. Measured with benchSagaRepository.ts
  * (see its header for the figures).
  */
-import type { PrismaClient } from '../../generated/prisma/client';
+import { dialectOf, type SqlDialect } from '../store/sqlDialect';
+import type { StoreClient } from '../store/storeClient';
 import type {
   SagaRunDetail,
   SagaRunSummary,
@@ -190,8 +192,26 @@ const updateAll = (columns: readonly string[], key: readonly string[]) =>
 const rank = (p: number) => `((${p} * n + 99) / 100)`;
 
 export class PrismaSagaRepository implements SagaRepository {
-  /** @param prisma the process's one client (PrismaHistoryStore.client); this class never disconnects it. */
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly dialect: SqlDialect;
+
+  /**
+   * @param prisma the process's one client (PrismaHistoryStore.client); this class never disconnects it.
+   * @param dialect default: the client's (store/sqlDialect.ts dialectOf).
+   */
+  constructor(
+    private readonly prisma: StoreClient,
+    dialect?: SqlDialect,
+  ) {
+    this.dialect = dialect ?? dialectOf(prisma);
+  }
+
+  private query<T>(sql: string, ...params: unknown[]): Promise<T> {
+    return this.prisma.$queryRawUnsafe<T>(this.dialect.sql(sql), ...params);
+  }
+
+  private execute(sql: string, ...params: unknown[]) {
+    return this.prisma.$executeRawUnsafe(this.dialect.sql(sql), ...params);
+  }
 
   async save(records: readonly SagaRunRecord[], nowMs: number): Promise<SagaRunSummary[]> {
     if (records.length === 0) return [];
@@ -200,19 +220,23 @@ export class PrismaSagaRepository implements SagaRepository {
     const incoming = [...latest.values()];
     const stored = new Map<string, SagaRunRow>();
     for (const part of chunks(incoming, ROWS_PER_STATEMENT)) {
-      const rows = await this.prisma.$queryRawUnsafe<RunDbRow[]>(
+      const rows = await this.query<RunDbRow[]>(
         `${RUN_SELECT} WHERE "id" IN (${part.map(() => '?').join(',')})`,
         ...part.map((r) => r.id),
       );
       for (const row of rows) stored.set(row.id, toRunRow(row));
     }
     const merged = incoming.map((r) => mergeRunRows(stored.get(r.id), runRowFromRecord(r)));
-    const steps: { runId: string; step: SagaStepRecord }[] = [];
-    for (const r of incoming) for (const step of r.steps) steps.push({ runId: r.id, step });
+    // One row per key and statement (PostgreSQL refuses to upsert a row twice
+    // in one statement): a span reported twice keeps its last report.
+    const stepsByKey = new Map<string, { runId: string; step: SagaStepRecord }>();
+    for (const r of incoming)
+      for (const step of r.steps) stepsByKey.set(`${r.id}\u0000${step.spanId}`, { runId: r.id, step });
+    const steps = [...stepsByKey.values()];
 
     const statements = [
       ...chunks(merged, ROWS_PER_STATEMENT).map((part) =>
-        this.prisma.$executeRawUnsafe(
+        this.execute(
           `INSERT INTO "SagaRun" (${quoted(RUN_COLUMNS)}) VALUES ${placeholders(part.length, RUN_COLUMNS.length)} ` +
             `ON CONFLICT ("id") DO UPDATE SET ${updateAll(RUN_COLUMNS, ['id'])}`,
           ...part.flatMap((row) => [
@@ -233,7 +257,7 @@ export class PrismaSagaRepository implements SagaRepository {
       // Steps are keyed by span: a run reported again replaces its steps one
       // by one and keeps those a partial (late-span) report does not carry.
       ...chunks(steps, ROWS_PER_STATEMENT).map((part) =>
-        this.prisma.$executeRawUnsafe(
+        this.execute(
           `INSERT INTO "SagaStep" (${quoted(STEP_COLUMNS)}) VALUES ${placeholders(part.length, STEP_COLUMNS.length)} ` +
             `ON CONFLICT ("runId","spanId") DO UPDATE SET ${updateAll(STEP_COLUMNS, ['runId', 'spanId'])}`,
           ...part.flatMap(({ runId, step }) => [
@@ -284,7 +308,7 @@ export class PrismaSagaRepository implements SagaRepository {
     const sql =
       `${RUN_SELECT}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY "startedAtMs" DESC, "id" DESC LIMIT ${limit + 1}`;
-    const rows = (await this.prisma.$queryRawUnsafe<RunDbRow[]>(sql, ...params)).map(toRunRow);
+    const rows = (await this.query<RunDbRow[]>(sql, ...params)).map(toRunRow);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -295,8 +319,8 @@ export class PrismaSagaRepository implements SagaRepository {
 
   async get(id: string): Promise<SagaRunDetail | null> {
     const [runs, steps] = await Promise.all([
-      this.prisma.$queryRawUnsafe<RunDbRow[]>(`${RUN_SELECT} WHERE "id" = ?`, id),
-      this.prisma.$queryRawUnsafe<StepDbRow[]>(
+      this.query<RunDbRow[]>(`${RUN_SELECT} WHERE "id" = ?`, id),
+      this.query<StepDbRow[]>(
         `SELECT "spanId","name","stepIndex","service","kind","status","error","startedAtMs","endedAtMs" FROM "SagaStep" ` +
           `WHERE "runId" = ? ORDER BY "startedAtMs", COALESCE("stepIndex", 9007199254740991), "kind" = 'compensation', "spanId"`,
         id,
@@ -321,7 +345,7 @@ export class PrismaSagaRepository implements SagaRepository {
       params.push(query.name);
     }
     const finished = `"status" IN ('completed','compensated','failed') AND "endedAtMs" IS NOT NULL`;
-    const rows = await this.prisma.$queryRawUnsafe<
+    const rows = await this.query<
       {
         name: string;
         b: bigint | number;
@@ -341,8 +365,8 @@ export class PrismaSagaRepository implements SagaRepository {
        ),
        agg AS (
          SELECT name, b, COUNT(*) AS runs, COUNT(d) AS finished,
-                SUM(d IS NOT NULL AND status IN ('compensated','failed')) AS undone,
-                SUM(d IS NOT NULL AND status = 'failed') AS failed
+                SUM(CASE WHEN d IS NOT NULL AND status IN ('compensated','failed') THEN 1 ELSE 0 END) AS undone,
+                SUM(CASE WHEN d IS NOT NULL AND status = 'failed' THEN 1 ELSE 0 END) AS failed
          FROM r GROUP BY name, b
        ),
        ranked AS (
@@ -382,7 +406,7 @@ export class PrismaSagaRepository implements SagaRepository {
   }
 
   async markStuck(startedBeforeMs: number, nowMs: number): Promise<SagaRunSummary[]> {
-    const rows = await this.prisma.$queryRawUnsafe<RunDbRow[]>(
+    const rows = await this.query<RunDbRow[]>(
       `UPDATE "SagaRun" SET "status" = 'stuck', "updatedAtMs" = ? WHERE "status" = 'running' AND "startedAtMs" < ? ` +
         `RETURNING "id","name","service","status","startedAtMs","endedAtMs","traceId","failedStep","error","services"`,
       BigInt(Math.round(nowMs)),
@@ -396,11 +420,11 @@ export class PrismaSagaRepository implements SagaRepository {
     // Steps first and explicitly: the foreign key's ON DELETE CASCADE only
     // acts when the connection enabled foreign_keys.
     const [, runs] = await this.prisma.$transaction([
-      this.prisma.$executeRawUnsafe(
+      this.execute(
         `DELETE FROM "SagaStep" WHERE "runId" IN (SELECT "id" FROM "SagaRun" WHERE "startedAtMs" < ?)`,
         before,
       ),
-      this.prisma.$executeRawUnsafe(`DELETE FROM "SagaRun" WHERE "startedAtMs" < ?`, before),
+      this.execute(`DELETE FROM "SagaRun" WHERE "startedAtMs" < ?`, before),
     ]);
     return runs;
   }

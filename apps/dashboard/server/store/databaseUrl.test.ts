@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqliteFilePath } from './databaseUrl';
+import { parseDatabaseUrl, redactDatabaseUrl, sqliteFilePath } from './databaseUrl';
 
 describe('sqliteFilePath', () => {
   it('resolves relative file URLs against the working directory', () => {
@@ -18,7 +18,24 @@ describe('sqliteFilePath', () => {
 
   it('rejects other schemes and in-memory databases', () => {
     expect(() => sqliteFilePath('postgresql://localhost/db')).toThrow(/SQLite file URL/);
+    expect(() => parseDatabaseUrl('mysql://u:secret@db/faultline')).toThrow(
+      /file:\.\/data\/faultline\.db or a PostgreSQL URL like postgresql:\/\/.*got "mysql:\/\/u:\*\*\*@db\/faultline"/,
+    );
     expect(() => sqliteFilePath('file::memory:')).toThrow(/name a file/);
     expect(() => sqliteFilePath('file:')).toThrow(/name a file/);
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it('picks the engine from the scheme', () => {
+    expect(parseDatabaseUrl('file:./f.db', '/srv')).toEqual({ provider: 'sqlite', file: '/srv/f.db' });
+    for (const url of ['postgresql://u:p@db:5432/faultline', 'postgres://db/faultline?sslmode=require']) {
+      expect(parseDatabaseUrl(url)).toEqual({ provider: 'postgresql', url });
+    }
+  });
+
+  it('masks passwords in what it prints', () => {
+    expect(redactDatabaseUrl('postgresql://u:s3cr%40t@db:5432/x')).toBe('postgresql://u:***@db:5432/x');
+    expect(redactDatabaseUrl('postgresql://db/x')).toBe('postgresql://db/x');
   });
 });

@@ -59,7 +59,7 @@ describe('applyMigrations', () => {
   it('creates the data directory and database, applies every migration, and records it like migrate deploy', async () => {
     const result = await applyMigrations('file:./data/faultline.db', { cwd: dir });
     const file = path.join(dir, 'data', 'faultline.db');
-    expect(result).toEqual({ databaseFile: file, applied: committedMigrations });
+    expect(result).toEqual({ provider: 'sqlite', databaseFile: file, applied: committedMigrations });
     expect(tables(file)).toEqual(
       [
         '_prisma_migrations',
@@ -70,6 +70,7 @@ describe('applyMigrations', () => {
         'BreakerTransition',
         'BulkheadRollup',
         'EdgeRollup',
+        'Lease',
         'SagaRun',
         'SagaStep',
         'ServiceRollup',

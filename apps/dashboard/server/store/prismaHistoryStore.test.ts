@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -14,8 +11,10 @@ import {
   type RollupBatch,
   type ServiceRollup,
 } from '../model/rollups';
+import { sqliteFilePath } from './databaseUrl';
 import { openStore } from './openStore';
 import type { PrismaHistoryStore } from './prismaHistoryStore';
+import { STORE_PROVIDERS, testDatabases } from './testDatabases';
 
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z, beyond 32-bit integers on purpose
 
@@ -96,20 +95,22 @@ function batch(parts: Partial<RollupBatch>): RollupBatch {
   return { ...emptyRollupBatch(), ...parts };
 }
 
-describe('PrismaHistoryStore on a SQLite file', () => {
-  let dir: string;
+describe.each(STORE_PROVIDERS)('PrismaHistoryStore on %s', (provider) => {
+  const databases = testDatabases(provider);
   let url: string;
   let store: PrismaHistoryStore;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'faultline-store-'));
-    url = `file:${path.join(dir, 'data', 'faultline.db')}`;
+    url = await databases.freshUrl();
     store = await openStore({ databaseUrl: url, flushIntervalMs: 60_000 });
   });
 
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs on the engine its URL names', () => {
+    expect(store.provider).toBe(provider);
   });
 
   it('round-trips every rollup kind through enqueue, flush and loadRollups, JSON fields intact', async () => {
@@ -260,12 +261,10 @@ describe('PrismaHistoryStore on a SQLite file', () => {
     store = await openStore({ databaseUrl: url, flushIntervalMs: 20 });
     store.enqueue(batch({ edges: [edge()] }));
     await expect.poll(() => store.pendingCount, { timeout: 2_000 }).toBe(0);
-    const db = new Database(path.join(dir, 'data', 'faultline.db'), { readonly: true });
-    try {
-      expect(db.prepare('SELECT COUNT(*) AS n FROM "EdgeRollup"').get()).toEqual({ n: 1 });
-    } finally {
-      db.close();
-    }
+    // Through a second client, so the row is really in the database.
+    const client = await databases.clientOn(url);
+    const [row] = await client.$queryRawUnsafe<{ n: bigint | number }[]>('SELECT COUNT(*) AS n FROM "EdgeRollup"');
+    expect(Number(row?.n)).toBe(1);
   });
 
   it('starts an early write once flushAtRows rows are queued', async () => {
@@ -290,8 +289,8 @@ describe('PrismaHistoryStore on a SQLite file', () => {
     expect(edges.find((e) => e.target === 't0')?.calls).toBe(999);
   });
 
-  it('puts the database in WAL mode', async () => {
-    const db = new Database(path.join(dir, 'data', 'faultline.db'), { readonly: true });
+  it.runIf(provider === 'sqlite')('puts the database in WAL mode', async () => {
+    const db = new Database(sqliteFilePath(url), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -1,9 +1,10 @@
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../../generated/prisma/client';
 import type { BreakerState, BreakerTransition, OutcomeCounts, RollupBatch, ServiceKind } from '../model/rollups';
+import type { StoreDatabase } from './databaseUrl';
 import type { HistoryStore } from './historyStore';
 import { PendingRollups } from './pendingRollups';
 import { upsertStatements } from './rollupSql';
+import type { SqlDialect } from './sqlDialect';
+import { connectStoreClient, type StoreClient } from './storeClient';
 
 export interface PrismaHistoryStoreOptions {
   /** How often queued rollups are written. Default 1000 ms. */
@@ -29,7 +30,9 @@ export interface LatestBreakerState {
 }
 
 /**
- * HistoryStore on SQLite through Prisma and the better-sqlite3 driver adapter.
+ * HistoryStore through Prisma on SQLite (better-sqlite3 driver adapter, the
+ * default) or PostgreSQL (pg driver adapter); the same code serves both, the
+ * few differences in hand-written SQL go through the dialect (sqlDialect.ts).
  *
  * Writes: `enqueue` only merges rows into memory (latest wins per key); a
  * flush loop writes them as multi-row `INSERT … ON CONFLICT DO UPDATE`
@@ -41,6 +44,8 @@ export interface LatestBreakerState {
  *
  * better-sqlite3 is synchronous, so each statement runs on the event loop;
  * statements are kept to a few hundred rows so ingest requests interleave.
+ * On PostgreSQL the same statements run over the network, one round trip
+ * each, in one transaction (bench/suites/store.ts compares the two).
  *
  * Reads go through the generated client (typed) or small raw queries.
  */
@@ -55,7 +60,8 @@ export class PrismaHistoryStore implements HistoryStore {
   private closed = false;
 
   private constructor(
-    private readonly prisma: PrismaClient,
+    private readonly prisma: StoreClient,
+    private readonly dialect: SqlDialect,
     options: PrismaHistoryStoreOptions,
   ) {
     this.pending = new PendingRollups(options.maxPendingRows ?? 200_000);
@@ -66,24 +72,28 @@ export class PrismaHistoryStore implements HistoryStore {
   }
 
   /**
-   * Connects to an already migrated SQLite file (see openStore for the
-   * migrating entry point) and sets the pragmas the workload wants: WAL so
-   * readers never wait for the writer, synchronous=NORMAL (durable across
-   * process crashes; a power loss may drop the last commits), a busy timeout
-   * for the odd external reader (sqlite3 CLI, backups).
+   * Connects to an already migrated database (see openStore for the
+   * migrating entry point). On SQLite it sets the pragmas the workload
+   * wants (sqlDialect.ts): WAL so readers never wait for the writer,
+   * synchronous=NORMAL (durable across process crashes; a power loss may
+   * drop the last commits), a busy timeout for the odd external reader.
    */
-  static async open(databaseFile: string, options: PrismaHistoryStoreOptions = {}): Promise<PrismaHistoryStore> {
-    const adapter = new PrismaBetterSqlite3({ url: databaseFile, timeout: 5000 });
-    const prisma = new PrismaClient({ adapter });
-    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-    await prisma.$executeRawUnsafe('PRAGMA busy_timeout = 5000');
-    return new PrismaHistoryStore(prisma, options);
+  static async open(database: StoreDatabase, options: PrismaHistoryStoreOptions = {}): Promise<PrismaHistoryStore> {
+    const { client, dialect } = await connectStoreClient(database);
+    return new PrismaHistoryStore(client, dialect, options);
   }
 
-  /** The one PrismaClient of the process, shared with the other repositories (sagas, alerts). */
-  get client(): PrismaClient {
+  /**
+   * The one Prisma client of the process, shared with the other repositories
+   * (sagas, alerts, leases); `dialectOf(client)` gives its SQL dialect.
+   */
+  get client(): StoreClient {
     return this.prisma;
+  }
+
+  /** sqlite or postgresql. */
+  get provider(): StoreDatabase['provider'] {
+    return this.dialect.provider;
   }
 
   /** Rows queued and not yet written (after merging by key). */
@@ -130,7 +140,8 @@ export class PrismaHistoryStore implements HistoryStore {
     const batch = this.pending.take();
     try {
       const statements = upsertStatements(batch);
-      await this.prisma.$transaction(statements.map((s) => this.prisma.$executeRawUnsafe(s.sql, ...s.params)));
+      const { dialect, prisma } = this;
+      await prisma.$transaction(statements.map((s) => prisma.$executeRawUnsafe(dialect.sql(s.sql), ...s.params)));
     } catch (error) {
       this.pending.restore(batch);
       throw error;
@@ -271,11 +282,11 @@ export class PrismaHistoryStore implements HistoryStore {
       this.prisma.bulkheadRollup.deleteMany({ where: { bucketStartMs: { lt: cutoff } } }),
       this.prisma.serviceRollup.deleteMany({ where: { bucketStartMs: { lt: cutoff } } }),
       this.prisma.$executeRawUnsafe(
-        `DELETE FROM "BreakerTransition" AS t
+        this.dialect.sql(`DELETE FROM "BreakerTransition" AS t
           WHERE t."atMs" < ?
             AND EXISTS (SELECT 1 FROM "BreakerTransition" n
                          WHERE n."service" = t."service" AND n."name" = t."name"
-                           AND (n."atMs" > t."atMs" OR (n."atMs" = t."atMs" AND n."id" > t."id")))`,
+                           AND (n."atMs" > t."atMs" OR (n."atMs" = t."atMs" AND n."id" > t."id")))`),
         cutoff,
       ),
       this.prisma.sagaRun.deleteMany({ where: { endedAtMs: { lt: cutoff } } }),
