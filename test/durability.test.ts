@@ -1,17 +1,31 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakerTransitionEvent, Topology } from '../apps/dashboard/lib/apiTypes';
 import { type RunningDashboard, startDashboard, tempDatabaseUrl } from './support/dashboard';
 import { startOrderService } from './support/instrumentedService';
+import { type RunningPostgres, startPostgres } from './support/postgres';
 import { getJson, waitFor } from './support/waitFor';
 
-describe('durability across a restart', () => {
+/**
+ * The dashboard keeps what it acknowledged across a restart, on each engine
+ * the store runs on: SQLite (a file) and PostgreSQL (DATABASE_URL=postgresql://…,
+ * a throwaway server from Debian's binaries).
+ */
+describe.each([
+  { engine: 'SQLite', postgres: false },
+  { engine: 'PostgreSQL', postgres: true },
+])('durability across a restart on $engine', ({ postgres }) => {
   const running: RunningDashboard[] = [];
+  let server: RunningPostgres | null = null;
+  beforeAll(async () => {
+    if (postgres) server = await startPostgres();
+  });
   afterAll(async () => {
     for (const d of running) await d.stop();
+    await server?.stop();
   });
 
   it('keeps history and breaker states that were acknowledged before SIGTERM', async () => {
-    const databaseUrl = tempDatabaseUrl();
+    const databaseUrl = server ? await server.createDatabase() : tempDatabaseUrl();
     const first = await startDashboard({ ui: false, databaseUrl });
     running.push(first);
     const svc = await startOrderService(first.url, 'json');
@@ -29,7 +43,8 @@ describe('durability across a restart', () => {
       { what: 'the open breaker before restart' },
     );
     const edgeBefore = before.edges.find((x) => x.target === 'payment-service')!;
-    expect(await first.stop()).toBe(0);
+    const code = await first.stop();
+    expect(code, first.output()).toBe(0);
     running.pop();
 
     const second = await startDashboard({ ui: false, databaseUrl });

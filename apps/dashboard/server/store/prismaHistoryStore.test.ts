@@ -162,6 +162,12 @@ describe.each(STORE_PROVIDERS)('PrismaHistoryStore on %s', (provider) => {
     expect(edges[0]).toMatchObject({ calls: 30, errors: 9, latencyCounts: [1, 2, 3] });
   });
 
+  it('stores transition times as whole milliseconds (span times carry fractions)', async () => {
+    store.enqueue(batch({ transitions: [transition({ atMs: T0 + 3_000.7 })] }));
+    await store.flush();
+    expect((await store.breakerTransitions('payments-breaker', 0)).map((t) => t.atMs)).toEqual([T0 + 3_000]);
+  });
+
   it('keeps each breaker transition once, oldest first, filtered by name and time', async () => {
     const history = [
       transition({ from: 'closed', to: 'open', atMs: T0 + 1_000 }),

@@ -8,10 +8,12 @@ import type {
 } from '../model/rollups';
 
 /**
- * Multi-row SQLite upserts for rollups: `INSERT … VALUES (…),(…) ON CONFLICT
- * (key) DO UPDATE SET col = excluded.col`. One statement per chunk of rows
- * instead of one round trip per row through the client (see the throughput
- * notes in prismaHistoryStore.ts). Column lists mirror prisma/schema.prisma.
+ * Multi-row upserts for rollups: `INSERT … VALUES (…),(…) ON CONFLICT (key)
+ * DO UPDATE SET col = excluded.col`, the same text for SQLite and PostgreSQL
+ * (`?` placeholders; the store passes each statement through its dialect).
+ * One statement per chunk of rows instead of one round trip per row through
+ * the client (see the throughput notes in prismaHistoryStore.ts). Column
+ * lists mirror prisma/schema.prisma.
  */
 
 export interface Statement {
@@ -116,7 +118,10 @@ const transitionSpec: TableSpec<BreakerTransition> = {
   columns: ['service', 'name', 'dependency', 'from', 'to', 'atMs'],
   key: ['service', 'name', 'atMs', 'to'],
   onConflict: 'ignore',
-  values: (t) => [t.service, t.name, t.dependency, t.from, t.to, t.atMs],
+  // Transition times come from spans and may carry fractions of a millisecond;
+  // the column holds whole ms (PostgreSQL's BIGINT refuses fractions, SQLite
+  // would store a REAL). Floor keeps the time inside its 10 s bucket.
+  values: (t) => [t.service, t.name, t.dependency, t.from, t.to, Math.floor(t.atMs)],
 };
 
 /**
