@@ -128,10 +128,13 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
         timeoutMs: 30_000,
       });
       expect(firing.alerts[0]?.labels).toMatchObject({ alertname: 'payment-breaker-open', service: 'order-service' });
+      expect(firing.externalURL, 'sent by the lease holder, dash-a').toBe(a.url);
 
-      // The evaluator dies without a word; B must take over within the lease time.
+      // The evaluator dies without a word, and the dependency heals while
+      // nobody evaluates: the resolution must still be sent, once, by B.
       const killedAt = Date.now();
       await a.kill();
+      const recovered = svc.recover();
       await waitFor(async () => (await evaluator(b))?.alertEvaluator, {
         what: 'dash-b to take over the evaluator lease',
         timeoutMs: 4 * LEASE_MS,
@@ -140,12 +143,12 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
       const takeoverMs = Date.now() - killedAt;
       // Expiry plus at most one renewal interval, plus polling slack.
       expect(takeoverMs).toBeLessThan(LEASE_MS + LEASE_MS / 3 + 1500);
-
-      await svc.recover();
-      await waitFor(() => webhooks().find((p) => p.status === 'resolved'), {
+      await recovered;
+      const resolved = await waitFor(() => webhooks().find((p) => p.status === 'resolved'), {
         what: 'the resolved notification from the new evaluator',
         timeoutMs: 30_000,
       });
+      expect(resolved.externalURL, 'sent by the new holder, dash-b').toBe(b.url);
       // Two more evaluation ticks: nothing is sent again.
       await new Promise((r) => setTimeout(r, 11_000));
       expect(webhooks().map((p) => p.status)).toEqual(['firing', 'resolved']);
