@@ -6,6 +6,7 @@ import { liveLatencySuite } from './suites/liveLatency.js';
 import { modelSuite } from './suites/model.js';
 import { sagasSuite } from './suites/sagas.js';
 import { soakSuite } from './suites/soak.js';
+import { storeSuite } from './suites/store.js';
 import { uiSuite } from './suites/ui.js';
 
 /**
@@ -21,5 +22,6 @@ export const suites: readonly Suite[] = [
   modelSuite,
   sagasSuite,
   alertsSuite,
+  storeSuite,
   uiSuite,
 ];
