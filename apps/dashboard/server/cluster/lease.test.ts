@@ -1,23 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../store/openStore';
-import type { PrismaHistoryStore } from '../store/prismaHistoryStore';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StoreClient } from '../store/storeClient';
+import { STORE_PROVIDERS, testDatabases } from '../store/testDatabases';
 import { Lease } from './lease';
 
-/** The evaluator lease on a real database: one holder, renewal, expiry takeover, release. */
-describe('Lease', () => {
-  let dir: string;
-  let store: PrismaHistoryStore;
+/** The evaluator lease on each real database engine: one holder, renewal, expiry takeover, release. */
+describe.each(STORE_PROVIDERS)('Lease on %s', (provider) => {
+  const databases = testDatabases(provider);
+  let store: { client: StoreClient };
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'faultline-lease-'));
-    store = await openStore({ databaseUrl: `file:${path.join(dir, 'lease.db')}` });
-  });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    store = await databases.migratedClient();
   });
 
   it('has one holder at a time; the other takes over only after expiry', async () => {
@@ -47,10 +39,16 @@ describe('Lease', () => {
     expect(await b.tryAcquire(t + 2)).toBe(true);
   });
 
-  it('concurrent first claims: exactly one wins', async () => {
+  it('concurrent first claims and concurrent takeovers: exactly one wins, from separate connections', async () => {
+    const { url } = await databases.migratedClient();
+    const clients = await Promise.all(['a', 'b', 'c', 'd'].map(() => databases.clientOn(url)));
     const t = 3_000_000;
-    const contenders = ['a', 'b', 'c', 'd'].map((h) => new Lease(store.client, 'job-4', h, 10_000));
+    const contenders = clients.map((client, i) => new Lease(client, 'job-4', `holder-${i}`, 10_000));
     const results = await Promise.all(contenders.map((l) => l.tryAcquire(t)));
     expect(results.filter(Boolean)).toHaveLength(1);
+    // The holder dies; everyone else races for the expired lease.
+    const others = contenders.filter((_, i) => !results[i]);
+    const takeovers = await Promise.all(others.map((l) => l.tryAcquire(t + 10_001)));
+    expect(takeovers.filter(Boolean)).toHaveLength(1);
   });
 });
