@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { saga } from '@faultline/instrumentation';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertmanagerWebhookPayload } from '../apps/dashboard/server/alerts/alertmanagerPayload';
@@ -49,6 +50,11 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
         '    severity: critical',
         '    channels:',
         `      - { type: webhook, url: "${receiver.url}/api/v2/alerts" }`,
+        '  - name: checkout-compensations',
+        '    kind: saga_compensation_rate',
+        '    selector: { saga: checkout }',
+        '    threshold: 0.5',
+        '    severity: warning',
         '',
       ].join('\n'),
     );
@@ -121,6 +127,26 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
         () => onA.some((e) => e.event === 'breaker:transition' && (e.payload as { to?: string } | null)?.to === 'open'),
         { what: 'the breaker transition pushed to a browser on instance A', timeoutMs: 20_000 },
       );
+
+      // Sagas are assembled by B too; A's saga rules see them through the peer link.
+      const checkout = saga('checkout', [
+        { name: 'reserve-stock', action: async () => 'reserved', compensate: async () => undefined },
+        {
+          name: 'charge-payment',
+          action: async () => {
+            throw new Error('declined');
+          },
+        },
+      ]);
+      for (let i = 0; i < 3; i++) expect((await checkout.run({ order: i })).status).toBe('compensated');
+      const sagaAlert = await waitFor(
+        async () =>
+          (
+            await getJson<{ active: { labels: Record<string, string>; state: string }[] }>(`${a.url}/api/alerts`)
+          ).active.find((x) => x.labels.alertname === 'checkout-compensations' && x.state === 'firing'),
+        { what: 'the saga compensation alert on dash-a, from sagas dash-b ingested', timeoutMs: 30_000 },
+      );
+      expect(sagaAlert.labels.saga).toBe('checkout');
 
       // A evaluates (it holds the lease) from the rollups B shared, and notifies once.
       const firing = await waitFor(() => webhooks().find((p) => p.status === 'firing'), {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { AlertService } from './alerts/alertService';
 import { Lease } from './cluster/lease';
 import { LeaseKeeper } from './cluster/leaseKeeper';
+import { PeerLink } from './cluster/peerLink';
 import { PeerRollups } from './cluster/peerRollups';
+import { PeerSagas } from './cluster/peerSagas';
 import { linkThroughRedis, type RedisLink } from './cluster/redisAdapter';
 import type { DashboardConfig } from './config/config';
 import { apiRoutes } from './http/apiRoutes';
@@ -134,18 +136,22 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   // Several instances: socket.io broadcasts and peer model sync go through Redis.
   let redis: RedisLink | null = null;
   let peers: PeerRollups | null = null;
+  let peerSagas: PeerSagas | null = null;
   let alerts: AlertService | null = null;
   if (config.redisUrl !== null) {
     redis = await linkThroughRedis(live.io, config.redisUrl);
-    peers = new PeerRollups(live.io, config.instanceId, model, (batch) => {
+    const link = new PeerLink(live.io, config.instanceId);
+    peers = new PeerRollups(link, model, (batch) => {
       // A breaker another instance saw change is evaluated here too, if this instance evaluates.
       if (batch.transitions.length > 0) setImmediate(() => alerts?.evaluate());
     });
+    peerSagas = new PeerSagas(link, (runs) => sagaAlertFeed.observe(runs));
   }
   live.start();
   const sagaTick = setInterval(() => {
     void sagas.tick(clock()).then((changed) => {
       sagaAlertFeed.observe(changed);
+      peerSagas?.publish(changed);
       for (const run of changed) live.publish(SAGA_LIVE.ROOM, SAGA_LIVE.EVENT, run);
     });
   }, 1000);

@@ -1,5 +1,5 @@
-import type { Server as SocketServer } from 'socket.io';
 import type { RollupBatch } from '../model/rollups';
+import type { PeerLink } from './peerLink';
 
 /** socket.io server-side event carrying one instance's newly changed rollups. */
 export const PEER_ROLLUPS_EVENT = 'faultline:rollups';
@@ -20,27 +20,22 @@ export class PeerRollups {
   private readonly warned = new Set<string>();
 
   constructor(
-    private readonly io: SocketServer,
-    private readonly instanceId: string,
+    private readonly link: PeerLink,
     sink: RollupSink,
     onMerged: (batch: RollupBatch) => void = () => {},
   ) {
-    io.on(PEER_ROLLUPS_EVENT, (origin: unknown, batch: unknown) => {
-      if (typeof origin !== 'string' || !isRollupBatch(batch)) return;
-      try {
-        const { collisions } = sink.mergeRemote(batch);
-        this.warnCollisions(origin, collisions);
-        onMerged(batch);
-      } catch (err) {
-        console.error(`[faultline] merging rollups from ${origin} failed`, err);
-      }
+    link.on(PEER_ROLLUPS_EVENT, (origin, batch) => {
+      if (!isRollupBatch(batch)) return;
+      const { collisions } = sink.mergeRemote(batch);
+      this.warnCollisions(origin, collisions);
+      onMerged(batch);
     });
   }
 
   /** Send what this instance changed; nothing when nothing changed. */
   publish(batch: RollupBatch): void {
     if (isEmpty(batch)) return;
-    this.io.serverSideEmit(PEER_ROLLUPS_EVENT, this.instanceId, batch);
+    this.link.publish(PEER_ROLLUPS_EVENT, batch);
   }
 
   /** Two instances ingesting the same series overwrite each other's buckets: say so, once per key. */
@@ -49,7 +44,7 @@ export class PeerRollups {
       if (this.warned.has(c)) continue;
       this.warned.add(c);
       console.warn(
-        `[faultline] ${c} is ingested by both ${this.instanceId} and ${origin}; route telemetry by service ` +
+        `[faultline] ${c} is ingested by both ${this.link.instanceId} and ${origin}; route telemetry by service ` +
           '(Collector loadbalancing exporter, routing_key: service) so one instance owns each service',
       );
     }
