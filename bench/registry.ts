@@ -1,5 +1,6 @@
 import type { Suite } from './lib/suite.js';
 import { alertsSuite } from './suites/alerts.js';
+import { clusterSuite } from './suites/cluster.js';
 import { ingestSuite } from './suites/ingest.js';
 import { instrumentationSuite } from './suites/instrumentation.js';
 import { liveLatencySuite } from './suites/liveLatency.js';
@@ -23,5 +24,6 @@ export const suites: readonly Suite[] = [
   sagasSuite,
   alertsSuite,
   storeSuite,
+  clusterSuite,
   uiSuite,
 ];

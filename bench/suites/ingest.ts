@@ -14,16 +14,16 @@ import { syncLoop } from '../lib/loops.js';
 import { formatNumber, formatRange, formatRatio, median } from '../lib/stats.js';
 import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
 import { cpuSeconds, health, startBenchDashboard } from './dashboard/server.js';
-import { type IngestDecoders, loadDecoders } from './ingest/decoders.js';
+import { decodeBody, type IngestDecoders } from './ingest/decoders.js';
 import { type HttpLoad, httpLoad } from './ingest/httpLoad.js';
 import {
-  buildPayloads,
   type Encoding,
   GUARDS_PER_SERVICE,
   type PayloadSet,
   type SignalKind,
   SPANS_PER_PAYLOAD,
 } from './ingest/payloads.js';
+import { httpMeasureOptions, ingestSections, loadIngestInputs } from './ingest/setup.js';
 
 /** Concurrent keep-alive connections posting to the dashboard. */
 const CONNECTIONS = 8;
@@ -69,15 +69,8 @@ function decodeContestants(set: PayloadSet, decoders: IngestDecoders): Contestan
 /** The decoders must accept every body whole, or the comparison is not like for like. */
 function checkBodies(set: PayloadSet, decoders: IngestDecoders): void {
   for (const payload of set.payloads) {
-    const batch =
-      set.signal === 'traces'
-        ? set.encoding === 'json'
-          ? decoders.decodeTracesJson(payload.body)
-          : decoders.decodeTracesProtobuf(payload.body)
-        : set.encoding === 'json'
-          ? decoders.decodeMetricsJson(payload.body)
-          : decoders.decodeMetricsProtobuf(payload.body);
-    const items = 'spans' in batch ? batch.spans.length : batch.points.length;
+    const batch = decodeBody(decoders, set.signal, set.encoding, payload.body);
+    const items = batch.items.length;
     if (batch.rejected !== 0 || items !== payload.items) {
       throw new Error(
         `${set.encoding} ${set.signal}: the decoder kept ${items} of ${payload.items} items (${batch.rejected} rejected)`,
@@ -119,25 +112,14 @@ export const ingestSuite: Suite = {
   name: 'ingest',
   description: 'dashboard OTLP ingest: spans/s and points/s, JSON and protobuf, HTTP path vs bare decode',
   async run(options: SuiteOptions) {
-    const measure = options.quick
-      ? { repetitions: 3, warmupRepetitions: 1, sampleMs: 300, log: options.log }
-      : { repetitions: 7, warmupRepetitions: 2, sampleMs: 1000, log: options.log };
-    const decoders = await loadDecoders();
-    options.log('  building payloads with the SDK exporters…');
-    const payloads = await buildPayloads();
+    const measure = httpMeasureOptions(options);
+    const { decoders, payloads } = await loadIngestInputs(options);
     const dashboard = await startBenchDashboard();
     const loads: HttpLoad[] = [];
     const sections: Section[] = [];
     const loadAverages: number[][] = [loadavg()];
     try {
-      const order: [SignalKind, Encoding][] = [
-        ['traces', 'json'],
-        ['traces', 'protobuf'],
-        ['metrics', 'json'],
-        ['metrics', 'protobuf'],
-      ];
-      for (const [signal, encoding] of order) {
-        if (options.grep && !options.grep.test(`${signal} ${encoding}`)) continue;
+      for (const [signal, encoding] of ingestSections(options)) {
         const set = payloads[signal][encoding];
         checkBodies(set, decoders);
         const load = httpLoad(dashboard.url, set, CONNECTIONS, () => cpuSeconds(dashboard.pid));

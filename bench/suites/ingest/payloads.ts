@@ -247,7 +247,8 @@ async function capture<T>(makeExporter: (url: string) => Exporter<T>, items: T):
   return body;
 }
 
-function payloadSet(signal: SignalKind, encoding: Encoding, payloads: Payload[]): PayloadSet {
+/** A set of bodies of one signal and encoding, with its mean items and bytes per body. */
+export function payloadSet(signal: SignalKind, encoding: Encoding, payloads: readonly Payload[]): PayloadSet {
   const items = payloads.reduce((sum, p) => sum + p.items, 0);
   const bytes = payloads.reduce((sum, p) => sum + p.body.length, 0);
   return {
