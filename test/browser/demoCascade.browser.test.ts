@@ -70,42 +70,55 @@ function showsCascade(s: Seen): boolean {
   );
 }
 
-describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', () => {
-  let demo: RunningDemo | undefined;
-  let session: BrowserSession | undefined;
+/**
+ * The demo in `mode` with a Chromium page, started before the describe
+ * block's tests and always stopped after them, also when startup or an
+ * assertion failed.
+ */
+function demoInBrowser(mode: 'protected' | 'unprotected') {
+  const stopLoad = new AbortController();
   let launching: Promise<unknown> | undefined;
   let load: Promise<LoadCounts> | undefined;
-  const stopLoad = new AbortController();
-  const pageErrors: string[] = [];
-  let seen: Seen;
-
+  const fixture = {
+    demo: undefined as RunningDemo | undefined,
+    session: undefined as BrowserSession | undefined,
+    pageErrors: [] as string[],
+    /** Play the shortened afternoon against the services (stopped with the fixture). */
+    play(): void {
+      load = playShortAfternoon(fixture.demo!.services, { signal: stopLoad.signal }).done;
+      load.catch(() => {});
+    },
+  };
   beforeAll(async () => {
     // Chromium starts while the dashboard and the services boot.
     launching = launchBrowser({ viewport: { width: 1440, height: 900 } }).then((s) => {
-      session = s;
-      s.page.on('pageerror', (e) => pageErrors.push(e.message));
+      fixture.session = s;
+      s.page.on('pageerror', (e) => fixture.pageErrors.push(e.message));
     });
-    demo = await startDemo('unprotected', { ui: true });
+    fixture.demo = await startDemo(mode, { ui: true });
     await launching;
   }, 90_000);
-
   afterAll(async () => {
-    // Always, also when startup or an assertion failed. The services go before the load is awaited: their
-    // checkouts hang for up to a minute (the load plays at 1:1, so its request timeout is the story's), and
-    // stopping the services answers them at once.
+    // The services go before the load is awaited: their checkouts hang for up to a minute (the load plays at
+    // 1:1, so its request timeout is the story's), and stopping the services answers them at once.
     stopLoad.abort();
     await launching?.catch(() => {});
-    await session?.close().catch(() => {});
-    await demo?.stop();
+    await fixture.session?.close().catch(() => {});
+    await fixture.demo?.stop();
     await load?.catch(() => {});
   }, 60_000);
+  return fixture;
+}
+
+describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', () => {
+  const f = demoInBrowser('unprotected');
+  let seen: Seen;
 
   it('shows payment-service failing and its callers dragged down, at the height of the cascade', async () => {
-    const { dashboard, services } = demo!;
-    const page = session!.page;
+    const { dashboard } = f.demo!;
+    const page = f.session!.page;
     const t0 = Date.now();
-    load = playShortAfternoon(services, { signal: stopLoad.signal }).done;
-    load.catch(() => {});
+    f.play();
 
     // The worst moment: the API blames payment-service and counts both callers in its blast radius.
     const topology = await waitFor(
@@ -151,7 +164,7 @@ describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', 
   }, 90_000);
 
   it('names payment-service as failing and its callers as degraded in the banner', async () => {
-    const banner = session!.page.getByRole('region', { name: 'Cascade summary' });
+    const banner = f.session!.page.getByRole('region', { name: 'Cascade summary' });
     expect(await banner.count()).toBe(1);
     expect(seen.banner).toMatch(/payment-service is failing \(/);
     // "…; order-service and user-service are degraded by it" (in blast-radius order, maybe with more names).
@@ -177,7 +190,7 @@ describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', 
     for (const other of ['profile-service', 'inventory-service']) {
       expect(seen.names[other] ?? '', other).not.toMatch(/root cause/);
     }
-    expect(pageErrors).toEqual([]);
+    expect(f.pageErrors).toEqual([]);
   });
 });
 
@@ -187,35 +200,12 @@ describe.skipIf(!ready)('demo in Chromium: the unprotected cascade on the map', 
  * checkout's timeline with the charge that failed and the stock released.
  */
 describe.skipIf(!ready)('demo in Chromium: protected mode contains the spike', () => {
-  let demo: RunningDemo | undefined;
-  let session: BrowserSession | undefined;
-  let launching: Promise<unknown> | undefined;
-  let load: Promise<LoadCounts> | undefined;
-  const stopLoad = new AbortController();
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    launching = launchBrowser({ viewport: { width: 1440, height: 900 } }).then((s) => {
-      session = s;
-      s.page.on('pageerror', (e) => pageErrors.push(e.message));
-    });
-    demo = await startDemo('protected', { ui: true });
-    await launching;
-  }, 90_000);
-
-  afterAll(async () => {
-    stopLoad.abort();
-    await launching?.catch(() => {});
-    await session?.close().catch(() => {});
-    await demo?.stop();
-    await load?.catch(() => {});
-  }, 60_000);
+  const f = demoInBrowser('protected');
 
   it('shows the payment breaker open on order → payment while user-service and order-service stay healthy', async () => {
-    const { dashboard, services } = demo!;
-    const page = session!.page;
-    load = playShortAfternoon(services, { signal: stopLoad.signal }).done;
-    load.catch(() => {});
+    const { dashboard } = f.demo!;
+    const page = f.session!.page;
+    f.play();
     await page.goto(dashboard.url);
     await page.getByTestId('node-payment-service').waitFor({ timeout: 30_000 });
     const edgeLabel = page.locator('[data-testid="edge-label-order-service->payment-service"]');
@@ -251,8 +241,8 @@ describe.skipIf(!ready)('demo in Chromium: protected mode contains the spike', (
   }, 90_000);
 
   it('lists compensated checkouts on the sagas page, and shows one undone on its timeline', async () => {
-    const page = session!.page;
-    await page.goto(`${demo!.dashboard.url}/sagas?name=checkout&status=compensated`);
+    const page = f.session!.page;
+    await page.goto(`${f.demo!.dashboard.url}/sagas?name=checkout&status=compensated`);
     const row = page.locator('tr[data-run-id]').filter({ has: page.locator('[data-status="compensated"]') });
     await row.first().waitFor({ timeout: 15_000 });
     await row.first().getByRole('link').first().click();
@@ -265,6 +255,6 @@ describe.skipIf(!ready)('demo in Chromium: protected mode contains the spike', (
       gantt.getByRole('img', { name: /^Compensation reserve-stock .* on [\w-]+, completed/ }).count(),
     ).resolves.toBe(1);
     await screenshot(page, 'demo-protected-saga');
-    expect(pageErrors).toEqual([]);
+    expect(f.pageErrors).toEqual([]);
   }, 60_000);
 });

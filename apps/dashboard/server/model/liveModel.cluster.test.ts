@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ATTR, METRIC } from './contract';
 import { LiveModel } from './liveModel';
 import type { BreakerTransition } from './rollups';
-import { callDuration, fakeClock, gaugePoint, metrics, T0 } from './testTelemetry';
+import { breakerStateGauges, callDuration, fakeClock, metrics, T0 } from './testTelemetry';
 
 /**
  * Two dashboard instances, each owning the services routed to it: what one
@@ -10,18 +9,6 @@ import { callDuration, fakeClock, gaugePoint, metrics, T0 } from './testTelemetr
  * over Redis), and must show up there without being re-persisted, echoed
  * back or counted twice.
  */
-const breakerAttrs = { [ATTR.BREAKER_NAME]: 'payment-cb', [ATTR.PEER_SERVICE]: 'payment' };
-
-function breakerState(current: string, t: number) {
-  return ['closed', 'open', 'half_open'].map((s) =>
-    gaugePoint(METRIC.BREAKER_STATE, {
-      service: 'order',
-      attributes: { ...breakerAttrs, [ATTR.BREAKER_STATE]: s },
-      value: s === current ? 1 : 0,
-      timeMs: t,
-    }),
-  );
-}
 
 const orderCalls = (n: number, t: number) =>
   callDuration({ service: 'order', peer: 'payment', latenciesMs: new Array(n).fill(4), timeMs: t });
@@ -31,11 +18,11 @@ describe('LiveModel.mergeRemote — a peer instance’s rollups', () => {
     const c = fakeClock(T0 + 1000);
     const owner = new LiveModel({ clock: c.clock });
     const replica = new LiveModel({ clock: c.clock });
-    owner.ingestMetrics(metrics(orderCalls(10, T0 + 1000), ...breakerState('closed', T0 + 1000)));
+    owner.ingestMetrics(metrics(orderCalls(10, T0 + 1000), ...breakerStateGauges('closed', T0 + 1000)));
     replica.mergeRemote(owner.drainDirty());
 
     c.set(T0 + 2000);
-    owner.ingestMetrics(metrics(orderCalls(30, T0 + 2000), ...breakerState('open', T0 + 2000)));
+    owner.ingestMetrics(metrics(orderCalls(30, T0 + 2000), ...breakerStateGauges('open', T0 + 2000)));
     const second = owner.drainDirty();
     expect(second.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['closed->open']);
     replica.mergeRemote(second);
@@ -56,9 +43,9 @@ describe('LiveModel.mergeRemote — a peer instance’s rollups', () => {
     const replica = new LiveModel({ clock: c.clock });
     const fired: BreakerTransition[] = [];
     replica.onBreakerTransition((t) => fired.push(t));
-    owner.ingestMetrics(metrics(...breakerState('closed', T0 + 500)));
+    owner.ingestMetrics(metrics(...breakerStateGauges('closed', T0 + 500)));
     c.set(T0 + 1500);
-    owner.ingestMetrics(metrics(orderCalls(5, T0 + 1500), ...breakerState('open', T0 + 1500)));
+    owner.ingestMetrics(metrics(orderCalls(5, T0 + 1500), ...breakerStateGauges('open', T0 + 1500)));
     const before = replica.version();
     replica.mergeRemote(owner.drainDirty());
 

@@ -5,31 +5,20 @@ import { ATTR, EVENT, METRIC, POLLY, RESILIENCE4J, STANDARD } from './contract';
 import { LiveModel } from './liveModel';
 import type { BreakerTransition } from './rollups';
 import {
+  breakerStateGauges,
   callDuration,
   countsFor,
   fakeClock,
   gaugePoint,
   histogramPoint,
   metrics,
+  PAYMENT_BREAKER,
   span,
   sumPoint,
   T0,
   traces,
 } from './testTelemetry';
 import { buildTopology } from './topology';
-
-const breakerAttrs = { [ATTR.BREAKER_NAME]: 'payment-cb', [ATTR.PEER_SERVICE]: 'payment' };
-
-function stateGauges(current: string, t: number) {
-  return ['closed', 'open', 'half_open'].map((s) =>
-    gaugePoint(METRIC.BREAKER_STATE, {
-      service: 'order',
-      attributes: { ...breakerAttrs, [ATTR.BREAKER_STATE]: s },
-      value: s === current ? 1 : 0,
-      timeMs: t,
-    }),
-  );
-}
 
 describe('LiveModel — breakers', () => {
   it('derives transitions from the state gauge and guards the edge service → peer.service', () => {
@@ -38,14 +27,14 @@ describe('LiveModel — breakers', () => {
     const fired: BreakerTransition[] = [];
     model.onBreakerTransition((t) => fired.push(t));
     c.set(T0 + 1000);
-    model.ingestMetrics(metrics(...stateGauges('closed', T0 + 1000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('closed', T0 + 1000)));
     expect(fired).toEqual([]);
     c.set(T0 + 11_000);
-    model.ingestMetrics(metrics(...stateGauges('open', T0 + 11_000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('open', T0 + 11_000)));
     c.set(T0 + 21_000);
-    model.ingestMetrics(metrics(...stateGauges('open', T0 + 21_000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('open', T0 + 21_000)));
     c.set(T0 + 31_000);
-    model.ingestMetrics(metrics(...stateGauges('half_open', T0 + 31_000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('half_open', T0 + 31_000)));
     expect(fired.map((t) => `${t.from}->${t.to}@${t.atMs - T0}`)).toEqual([
       'closed->open@11000',
       'open->half_open@31000',
@@ -75,7 +64,7 @@ describe('LiveModel — breakers', () => {
     const states = ['closed', 'open', 'closed', 'open', 'closed', 'open'];
     states.forEach((state, i) => {
       c.set(T0 + i * 1000);
-      model.ingestMetrics(metrics(...stateGauges(state, T0 + i * 1000)));
+      model.ingestMetrics(metrics(...breakerStateGauges(state, T0 + i * 1000)));
     });
     expect(fired.map((t) => `${t.from}->${t.to}`)).toEqual([
       'closed->open',
@@ -93,14 +82,14 @@ describe('LiveModel — breakers', () => {
     const fired: BreakerTransition[] = [];
     model.onBreakerTransition((t) => fired.push(t));
     c.set(T0 + 1000);
-    model.ingestMetrics(metrics(...stateGauges('closed', T0 + 1000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('closed', T0 + 1000)));
     c.set(T0 + 11_000);
     model.ingestMetrics(
       metrics(
-        ...stateGauges('open', T0 + 11_000),
+        ...breakerStateGauges('open', T0 + 11_000),
         sumPoint(METRIC.BREAKER_TRANSITIONS, {
           service: 'order',
-          attributes: { ...breakerAttrs, from: 'closed', to: 'open' },
+          attributes: { ...PAYMENT_BREAKER, from: 'closed', to: 'open' },
           value: 1,
           startTimeMs: T0 + 500,
           timeMs: T0 + 11_000,
@@ -113,7 +102,7 @@ describe('LiveModel — breakers', () => {
           service: 'order',
           kind: SpanKind.CLIENT,
           startTimeMs: T0 + 8000,
-          attributes: { ...breakerAttrs },
+          attributes: { ...PAYMENT_BREAKER },
           events: [
             {
               name: EVENT.BREAKER_STATE_CHANGE,
@@ -140,7 +129,7 @@ describe('LiveModel — breakers', () => {
     expect(model.breakerStates()[0]?.state).toBe('open');
     const fired: BreakerTransition[] = [];
     model.onBreakerTransition((t) => fired.push(t));
-    model.ingestMetrics(metrics(...stateGauges('closed', T0 + 60_000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('closed', T0 + 60_000)));
     expect(fired.map((t) => `${t.from}->${t.to}`)).toEqual(['open->closed']);
   });
 });
@@ -490,7 +479,7 @@ describe('LiveModel — topology from rollups', () => {
   it('takeDelta summarises what changed since the last call', () => {
     const c = fakeClock(T0 + 5000);
     const model = new LiveModel({ clock: c.clock });
-    model.ingestMetrics(metrics(...stateGauges('closed', T0 + 4000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('closed', T0 + 4000)));
     model.ingestMetrics(
       metrics(callDuration({ service: 'order', peer: 'payment', latenciesMs: [1], timeMs: T0 + 5000 })),
     );
@@ -499,7 +488,7 @@ describe('LiveModel — topology from rollups', () => {
     expect(d1.breakers).toEqual([{ service: 'order', name: 'payment-cb' }]);
     expect(d1.services).toEqual(expect.arrayContaining(['order', 'payment']));
     c.advance(1000);
-    model.ingestMetrics(metrics(...stateGauges('open', T0 + 6000)));
+    model.ingestMetrics(metrics(...breakerStateGauges('open', T0 + 6000)));
     const d2 = model.takeDelta();
     expect(d2.edges).toEqual([]);
     expect(d2.transitions.map((t) => t.to)).toEqual(['open']);

@@ -169,3 +169,18 @@ export function span(o: {
 export function traces(...spans: IngestSpan[]): TraceBatch {
   return { spans, rejected: 0, rejectionMessage: '' };
 }
+
+/** The `payment-cb` breaker order → payment that the breaker tests drive. */
+export const PAYMENT_BREAKER = { [ATTR.BREAKER_NAME]: 'payment-cb', [ATTR.PEER_SERVICE]: 'payment' };
+
+/** One state-gauge export of order-service's payment breaker: 1 for `current`, 0 for the other states. */
+export function breakerStateGauges(current: string, timeMs: number): NumberPoint[] {
+  return ['closed', 'open', 'half_open'].map((s) =>
+    gaugePoint(METRIC.BREAKER_STATE, {
+      service: 'order',
+      attributes: { ...PAYMENT_BREAKER, [ATTR.BREAKER_STATE]: s },
+      value: s === current ? 1 : 0,
+      timeMs,
+    }),
+  );
+}

@@ -8,6 +8,7 @@ import { type RunningPostgres, startPostgres } from '../../../../test/support/po
 import { createMigration } from '../../scripts/createMigration';
 import { applyMigrations } from './migrate';
 import { MIGRATIONS_DIRS, SCHEMA_PATHS } from './schemaEngine';
+import { expectedTables } from './testDatabases';
 
 /** The PostgreSQL history (prisma/postgresql/migrations) on a real server: applied at start, like `migrate deploy`. */
 
@@ -46,23 +47,7 @@ describe('applyMigrations on PostgreSQL', () => {
       url,
       `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
     );
-    expect(tables.map((t) => t.tablename).sort()).toEqual(
-      [
-        '_prisma_migrations',
-        'AlertHistory',
-        'AlertInstance',
-        'AlertRule',
-        'BreakerRollup',
-        'BreakerTransition',
-        'BulkheadRollup',
-        'EdgeRollup',
-        'Lease',
-        'SagaRun',
-        'SagaStep',
-        'ServiceRollup',
-        'Silence',
-      ].sort(),
-    );
+    expect(tables.map((t) => t.tablename).sort()).toEqual(expectedTables());
     const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       url,
       'SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name',

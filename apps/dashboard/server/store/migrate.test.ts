@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMigration } from '../../scripts/createMigration';
 import { applyMigrations } from './migrate';
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH } from './schemaEngine';
+import { expectedTables } from './testDatabases';
 
 const run = promisify(execFile);
 
@@ -60,23 +61,7 @@ describe('applyMigrations', () => {
     const result = await applyMigrations('file:./data/faultline.db', { cwd: dir });
     const file = path.join(dir, 'data', 'faultline.db');
     expect(result).toEqual({ provider: 'sqlite', databaseFile: file, applied: committedMigrations });
-    expect(tables(file)).toEqual(
-      [
-        '_prisma_migrations',
-        'AlertHistory',
-        'AlertInstance',
-        'AlertRule',
-        'BreakerRollup',
-        'BreakerTransition',
-        'BulkheadRollup',
-        'EdgeRollup',
-        'Lease',
-        'SagaRun',
-        'SagaStep',
-        'ServiceRollup',
-        'Silence',
-      ].sort(),
-    );
+    expect(tables(file)).toEqual(expectedTables());
     const rows = migrationRows(file);
     expect(rows.map((r) => r.migration_name)).toEqual(committedMigrations);
     for (const row of rows) {

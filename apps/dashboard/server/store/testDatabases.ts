@@ -11,16 +11,23 @@
  * (test/support/postgres.ts, Debian's binaries) started in the block's
  * beforeAll and stopped in its afterAll; each `freshUrl()` is a new database on it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type RunningPostgres, startPostgres } from '../../../../test/support/postgres';
 import { parseDatabaseUrl, type StoreProvider } from './databaseUrl';
 import { applyMigrations } from './migrate';
+import { DEFAULT_SCHEMA_PATH } from './schemaEngine';
 import { connectStoreClient, type StoreClient } from './storeClient';
 
 export const STORE_PROVIDERS: readonly StoreProvider[] = ['sqlite', 'postgresql'];
+
+/** The tables a fully migrated database has: one per model in the schema, plus Prisma's bookkeeping, sorted. */
+export function expectedTables(): string[] {
+  const models = [...readFileSync(DEFAULT_SCHEMA_PATH, 'utf8').matchAll(/^model (\w+) \{/gm)].map((m) => m[1] ?? '');
+  return ['_prisma_migrations', ...models].sort();
+}
 
 export interface TestDatabases {
   /** A new, empty database's URL (not migrated). */
