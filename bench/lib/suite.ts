@@ -30,8 +30,8 @@ export interface Table {
 export interface Check {
   readonly target: string;
   readonly measured: string;
-  /** `null` when it could not be measured (a contestant missing, say). */
-  readonly met: boolean | null;
+  /** `null` when it could not be measured (a contestant missing, say); 'reported' for a figure with no threshold. */
+  readonly met: boolean | null | 'reported';
 }
 
 export interface SuiteReport {

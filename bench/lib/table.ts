@@ -22,7 +22,7 @@ export function renderChecks(checks: readonly Check[]): string {
     rows: checks.map((check) => [
       check.target,
       check.measured,
-      check.met === null ? 'not measured' : check.met ? 'met' : 'MISSED',
+      check.met === 'reported' ? 'reported' : check.met === null ? 'not measured' : check.met ? 'met' : 'MISSED',
     ]),
   });
 }

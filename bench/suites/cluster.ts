@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { tempDatabaseUrl } from '../../test/support/dashboard.js';
 import { type Contestant, type Measurement, measureInterleaved } from '../lib/interleave.js';
 import { formatNumber, formatRange, formatRatio, type Summary, summarize } from '../lib/stats.js';
-import type { Suite, SuiteOptions, Table } from '../lib/suite.js';
+import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
 import { partitionByService } from './cluster/partition.js';
 import { startPostgres, startRedis, type ThrowawayPostgres } from './cluster/servers.js';
 import { type BenchDashboard, cpuSeconds, health, machineCpuSeconds, startBenchDashboard } from './dashboard/server.js';
@@ -305,7 +305,12 @@ export const clusterSuite: Suite = {
           `after the run, /api/health ingestQueueDepth: ${after.map((h) => h.ingestQueueDepth).join(', ')} (single, instance 1, instance 2)`,
         ],
       });
-      return { tables, checks: [], data: { storeKind, sections: sections.map(sectionData), loadAverages } };
+      const checks: Check[] = sections.map((section) => ({
+        target: `ingest throughput, two instances ÷ one on this machine, ${title(section)} (issue 8; report, no threshold)`,
+        measured: formatRatio(ratios(section).median),
+        met: 'reported',
+      }));
+      return { tables, checks, data: { storeKind, sections: sections.map(sectionData), loadAverages } };
     } finally {
       for (const load of loads) load.close();
       for (const cleanup of cleanups.reverse()) {
