@@ -221,7 +221,7 @@ describe.skipIf(!ready)('demo in Chromium: protected mode contains the spike', (
           CALLERS.every((c) => s.health[c] === 'healthy');
         return contained ? { ...s, breaker } : null;
       },
-      { timeoutMs: 25_000, intervalMs: 200, what: 'breaker open on order → payment, callers healthy, on the page' },
+      { timeoutMs: 35_000, intervalMs: 200, what: 'breaker open on order → payment, callers healthy, on the page' },
     ).catch(async (error) => {
       const shot = await screenshot(page, 'demo-protected-unexpected').catch(() => 'none');
       const shown = await whatIsShown(page).catch(() => null);
@@ -230,8 +230,10 @@ describe.skipIf(!ready)('demo in Chromium: protected mode contains the spike', (
     await screenshot(page, 'demo-protected-map');
     const edge = page.locator('.react-flow__edge[aria-label^="order-service → payment-service"]');
     expect(await edge.getAttribute('aria-label')).toContain('breaker open');
-    expect(frame.names[ROOT]).toMatch(/^payment-service, failing, root cause/);
-    expect(frame.banner).toMatch(/payment-service is failing/);
+    // Payment's own health swings between failing and degraded as probes succeed and short-circuits count;
+    // what must hold is that it, alone, is blamed.
+    expect(frame.names[ROOT]).toMatch(/^payment-service, (failing|degraded), root cause/);
+    expect(frame.banner).toMatch(/payment-service is (failing|degraded) \(/);
     for (const caller of CALLERS) {
       expect(frame.names[caller], caller).toMatch(new RegExp(`^${caller}, healthy`));
       expect(frame.names[caller], caller).not.toMatch(/root cause/);
