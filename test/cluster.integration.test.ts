@@ -17,7 +17,9 @@ import { startWebhookReceiver, type WebhookReceiver } from './support/webhookRec
  * (Debian packages, throwaway servers on loopback). Telemetry goes to one
  * instance; a browser connected to the other sees it live. One instance holds
  * the alert-evaluator lease; SIGKILL it mid-incident and the other takes over
- * within the lease time, sending the resolution once and the firing never twice.
+ * within the lease time: the firing notification the dead instance decided
+ * but could not deliver (the receiver was down) is delivered from the outbox,
+ * the resolution is sent once, and nothing is sent twice.
  */
 const LEASE_MS = 3000;
 
@@ -121,7 +123,8 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
       );
       expect(edgeOnA.breaker?.state).toBe('closed');
 
-      // The breaker opens on B's side: A's browser hears the transition through Redis.
+      // The receiver is down when the breaker opens on B's side; A's browser hears the transition through Redis.
+      receiver.respondWith(503);
       await svc.open();
       await waitFor(
         () => onA.some((e) => e.event === 'breaker:transition' && (e.payload as { to?: string } | null)?.to === 'open'),
@@ -148,18 +151,19 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
       );
       expect(sagaAlert.labels.saga).toBe('checkout');
 
-      // A evaluates (it holds the lease) from the rollups B shared, and notifies once.
-      const firing = await waitFor(() => webhooks().find((p) => p.status === 'firing'), {
-        what: 'the firing notification',
+      // A evaluates (it holds the lease) from the rollups B shared, decides to notify, and keeps retrying.
+      const attempt = await waitFor(() => webhooks('any').find((p) => p.status === 'firing'), {
+        what: 'dash-a trying to deliver the firing notification',
         timeoutMs: 30_000,
       });
-      expect(firing.alerts[0]?.labels).toMatchObject({ alertname: 'payment-breaker-open', service: 'order-service' });
-      expect(firing.externalURL, 'sent by the lease holder, dash-a').toBe(a.url);
+      expect(attempt.alerts[0]?.labels).toMatchObject({ alertname: 'payment-breaker-open', service: 'order-service' });
+      expect(attempt.externalURL, 'decided by the lease holder, dash-a').toBe(a.url);
 
-      // The evaluator dies without a word, and the dependency heals while
-      // nobody evaluates: the resolution must still be sent, once, by B.
+      // The evaluator dies mid-delivery without a word; the receiver comes back, and the dependency heals
+      // while nobody evaluates. Nothing may be lost: the firing A decided and the resolution B sees.
       const killedAt = Date.now();
       await a.kill();
+      receiver.respondWith(200);
       const recovered = svc.recover();
       await waitFor(async () => (await evaluator(b))?.alertEvaluator, {
         what: 'dash-b to take over the evaluator lease',
@@ -170,20 +174,27 @@ describe('several dashboard instances: PostgreSQL + socket.io Redis adapter', ()
       // Expiry plus at most one renewal interval, plus polling slack.
       expect(takeoverMs).toBeLessThan(LEASE_MS + LEASE_MS / 3 + 1500);
       await recovered;
-      const resolved = await waitFor(() => webhooks().find((p) => p.status === 'resolved'), {
+      await waitFor(() => webhooks('delivered').find((p) => p.status === 'resolved'), {
         what: 'the resolved notification from the new evaluator',
         timeoutMs: 30_000,
       });
-      expect(resolved.externalURL, 'sent by the new holder, dash-b').toBe(b.url);
       // Two more evaluation ticks: nothing is sent again.
       await new Promise((r) => setTimeout(r, 11_000));
-      expect(webhooks().map((p) => p.status)).toEqual(['firing', 'resolved']);
+      const delivered = webhooks('delivered');
+      expect(delivered.map((p) => p.status)).toEqual(['firing', 'resolved']);
+      expect(delivered[0]?.externalURL, 'the firing A decided, delivered from the outbox').toBe(a.url);
+      expect(delivered[1]?.externalURL, 'the resolution, decided by the new holder').toBe(b.url);
+      const firstDelivery = receiver.received.find((r) => r.status === 200);
+      expect(firstDelivery!.atMs).toBeGreaterThan(killedAt);
     } finally {
       await svc.shutdown();
     }
   }, 120_000);
 
-  function webhooks(): AlertmanagerWebhookPayload[] {
-    return receiver.received.map((r) => r.body as AlertmanagerWebhookPayload);
+  /** Payloads the receiver got: every attempt, or only those it accepted. */
+  function webhooks(which: 'any' | 'delivered'): AlertmanagerWebhookPayload[] {
+    return receiver.received
+      .filter((r) => which === 'any' || r.status === 200)
+      .map((r) => r.body as AlertmanagerWebhookPayload);
   }
 });

@@ -10,17 +10,22 @@ export interface ReceivedWebhook {
   headers: IncomingMessage['headers'];
   body: unknown;
   atMs: number;
+  /** The status this receiver answered with. */
+  status: number;
 }
 
 export interface WebhookReceiver {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
   received: ReceivedWebhook[];
+  /** Answer every following request with `status` (200 by default), e.g. 503 to play a receiver outage. */
+  respondWith(status: number): void;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
+  let status = 200;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,8 +37,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       } catch {
         // keep the raw text; the test will fail on its shape
       }
-      received.push({ path: req.url ?? '/', headers: req.headers, body, atMs: Date.now() });
-      res.writeHead(200, { 'content-type': 'application/json' });
+      received.push({ path: req.url ?? '/', headers: req.headers, body, atMs: Date.now(), status });
+      res.writeHead(status, { 'content-type': 'application/json' });
       res.end('{}');
     });
   });
@@ -42,6 +47,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    respondWith(next: number) {
+      status = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,15 +1,17 @@
-import type { PrismaClient } from '../../generated/prisma/client';
 import type { Router } from '../http/router';
+import type { StoreClient } from '../store/storeClient';
 import { AlertEngine, type AlertNotification } from './alertEngine';
+import type { AlertmanagerWebhookPayload } from './alertmanagerPayload';
 import { type AlertRouteHandler, createAlertRoutes } from './alertRoutes';
 import type { AlertSnapshot } from './alertTypes';
+import { NotificationOutbox, type OutboxEntry } from './notificationOutbox';
 import { PrismaInstanceRepository, PrismaRuleRepository, PrismaSilenceRepository } from './prismaAlertRepository';
 import { type RuleFileWatcher, watchRuleFile } from './ruleFile';
 import { WebhookSender } from './webhookSender';
 import { policyFromEnv } from './webhookUrlPolicy';
 
 export interface AlertServiceOptions {
-  prisma: PrismaClient;
+  prisma: StoreClient;
   /** The live model at this instant (topology, bulkheads, sagas). */
   snapshot: () => AlertSnapshot;
   /** UI channel: push a notification to browsers. */
@@ -40,6 +42,9 @@ export class AlertService {
   private readonly rules: PrismaRuleRepository;
   private readonly instances: PrismaInstanceRepository;
   private readonly silences: PrismaSilenceRepository;
+  private readonly outbox: NotificationOutbox;
+  /** Outbox entries handed to the sender by this process and not finished with yet. */
+  private readonly delivering = new Set<string>();
   private watcher: RuleFileWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
   private active: boolean;
@@ -51,6 +56,7 @@ export class AlertService {
     this.instances = new PrismaInstanceRepository(options.prisma);
     this.silences = new PrismaSilenceRepository(options.prisma);
     this.sender = new WebhookSender({ policy });
+    this.outbox = new NotificationOutbox(options.prisma, options.clock);
     this.engine = new AlertEngine({
       rules: this.rules,
       instances: this.instances,
@@ -58,7 +64,7 @@ export class AlertService {
       externalUrl: options.externalUrl,
       clock: { now: options.clock },
       notify: (n) => {
-        for (const w of n.webhooks) this.sender.enqueue(w.url, w.payload);
+        for (const w of n.webhooks) this.send(w.url, w.payload);
         if (n.ui) options.publish(n);
       },
     });
@@ -66,6 +72,7 @@ export class AlertService {
 
   async start(): Promise<void> {
     await this.engine.start();
+    if (this.active) await this.resumeOutbox();
     this.watcher = await watchRuleFile(this.options.rulesFile, (change) => {
       if (change.errors.length > 0) {
         for (const e of change.errors) {
@@ -91,6 +98,8 @@ export class AlertService {
   async activate(): Promise<void> {
     await this.engine.flush();
     await this.engine.start();
+    // What the previous holder decided but did not live to deliver goes first.
+    await this.resumeOutbox();
     this.active = true;
     this.evaluate();
   }
@@ -99,6 +108,32 @@ export class AlertService {
   async deactivate(): Promise<void> {
     this.active = false;
     await this.engine.flush();
+  }
+
+  /** Store the notification, then hand it to the sender; the stored copy goes once delivery is finished with. */
+  private send(url: string, payload: AlertmanagerWebhookPayload): void {
+    this.outbox.add(url, payload).then(
+      (entry) => this.deliver(entry),
+      (err) => {
+        console.error('[faultline] storing a webhook notification failed; sending it without a durable copy', err);
+        this.sender.enqueue(url, payload);
+      },
+    );
+  }
+
+  private deliver(entry: OutboxEntry): void {
+    if (this.delivering.has(entry.id)) return;
+    this.delivering.add(entry.id);
+    this.sender.enqueue(entry.url, entry.payload, () => {
+      this.delivering.delete(entry.id);
+      this.outbox
+        .remove(entry.id)
+        .catch((err) => console.error('[faultline] clearing a sent notification failed', err));
+    });
+  }
+
+  private async resumeOutbox(): Promise<void> {
+    for (const entry of await this.outbox.pending()) this.deliver(entry);
   }
 
   get isActive(): boolean {

@@ -108,6 +108,42 @@ describe('WebhookSender over loopback HTTP', () => {
   });
 });
 
+describe('WebhookSender settled callbacks (the outbox clears on them)', () => {
+  it('reports each payload once it is delivered, given up on or dropped — never twice', async () => {
+    const ok = await receiver([503]);
+    const down = await receiver([500, 500]);
+    const settled: string[] = [];
+    const hold: (() => void)[] = [];
+    const transport = nodeHttpTransport({ allowedHosts: null });
+    const sender = new WebhookSender({
+      transport: async (req) => {
+        if (req.url === 'http://held/') {
+          await new Promise<void>((r) => hold.push(r));
+          return { status: 200, retryAfterMs: null };
+        }
+        return transport(req);
+      },
+      clock: fakeClock(),
+      maxAttempts: 2,
+      maxQueue: 1,
+      log: quiet,
+    });
+    sender.enqueue(ok.url, payload(1), () => settled.push('delivered after a retry'));
+    sender.enqueue(down.url, payload(2), () => settled.push('given up'));
+    sender.enqueue('http://held/', payload(3), () => settled.push('held, then delivered'));
+    sender.enqueue('http://held/', payload(4), () => settled.push('dropped'));
+    sender.enqueue('http://held/', payload(5), () => settled.push('queued last'));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const release of hold.splice(0)) release();
+    await new Promise((r) => setTimeout(r, 10));
+    for (const release of hold.splice(0)) release();
+    await sender.drain();
+    expect(settled.sort()).toEqual(
+      ['delivered after a retry', 'given up', 'held, then delivered', 'dropped', 'queued last'].sort(),
+    );
+  });
+});
+
 describe('WebhookSender queueing', () => {
   it('enqueue never blocks; a full queue drops its oldest payload; other receivers are unaffected', async () => {
     const release: (() => void)[] = [];

@@ -54,8 +54,14 @@ export interface SenderStats {
   queued: number;
 }
 
+interface QueuedPayload {
+  body: string;
+  /** Called once the payload is finished with: delivered, given up on, or dropped. */
+  settled?: () => void;
+}
+
 interface Receiver {
-  queue: string[];
+  queue: QueuedPayload[];
   running: Promise<void> | null;
 }
 
@@ -85,8 +91,13 @@ export class WebhookSender {
     this.log = options.log ?? ((m) => console.warn(`[faultline] ${m}`));
   }
 
-  /** Queue a payload for `url`; returns immediately. */
-  enqueue(url: string, payload: AlertmanagerWebhookPayload): void {
+  /**
+   * Queue a payload for `url`; returns immediately. `settled` runs once the
+   * payload is finished with — delivered, given up on, or dropped — so a
+   * durable copy (the notification outbox) can be removed; never when the
+   * sender was closed first.
+   */
+  enqueue(url: string, payload: AlertmanagerWebhookPayload, settled?: () => void): void {
     if (this.closed) return;
     let r = this.receivers.get(url);
     if (!r) {
@@ -94,11 +105,11 @@ export class WebhookSender {
       this.receivers.set(url, r);
     }
     if (r.queue.length >= this.maxQueue) {
-      r.queue.shift();
+      r.queue.shift()?.settled?.();
       this.counters.dropped += 1;
       this.log(`webhook ${redactUrl(url)}: queue full (${this.maxQueue}), dropped the oldest notification`);
     }
-    r.queue.push(JSON.stringify(payload));
+    r.queue.push({ body: JSON.stringify(payload), settled });
     if (!r.running) r.running = this.work(url, r);
   }
 
@@ -125,8 +136,9 @@ export class WebhookSender {
 
   private async work(url: string, r: Receiver): Promise<void> {
     try {
-      for (let body = r.queue.shift(); body !== undefined; body = r.queue.shift()) {
-        await this.deliver(url, body);
+      for (let item = r.queue.shift(); item !== undefined; item = r.queue.shift()) {
+        await this.deliver(url, item.body);
+        item.settled?.();
       }
     } finally {
       r.running = null;
