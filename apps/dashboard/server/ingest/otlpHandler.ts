@@ -47,8 +47,13 @@ export interface OtlpHandlerOptions {
 }
 
 const DEFAULT_BODY_TIMEOUT_MS = 30_000;
-/** After answering early (e.g. 413 mid-body), how long the connection may linger before it is cut. */
-const LINGER_MS = 2_000;
+/**
+ * After answering early (e.g. 413 mid-body), how long the connection may
+ * linger before it is cut. Cutting it with the unread body still queued sends
+ * a reset, which can discard the answer before a busy client has read it, so
+ * the client gets a few seconds (2 s lost answers on a loaded 2-core machine).
+ */
+const LINGER_MS = 5_000;
 
 function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
