@@ -1,12 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { AlertService } from './alerts/alertService';
-import { Lease } from './cluster/lease';
-import { LeaseKeeper } from './cluster/leaseKeeper';
-import { PeerLink } from './cluster/peerLink';
-import { PeerRollups } from './cluster/peerRollups';
-import { PeerSagas } from './cluster/peerSagas';
-import { linkThroughRedis, type RedisLink } from './cluster/redisAdapter';
+import { Cluster } from './cluster/cluster';
 import type { DashboardConfig } from './config/config';
 import { apiRoutes } from './http/apiRoutes';
 import { sendJson } from './http/router';
@@ -43,7 +38,6 @@ const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** Store queue depth above which ingest answers 503 + Retry-After instead of buffering without bound. */
 const MAX_PENDING_ROWS = 150_000;
 const ALERT_TICK_MS = 5000;
-const ALERT_LEASE = 'alert-evaluator';
 
 /**
  * Compose the dashboard process: OTLP ingest → live model → store, the JSON
@@ -97,17 +91,14 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     };
   }
 
-  const clustered = config.redisUrl !== null;
-  let leaseKeeper: LeaseKeeper | null = null;
+  let cluster: Cluster | null = null;
   const router = apiRoutes({
     config,
     model,
     rollups,
     clock,
     pendingRows: () => store.pendingCount,
-    cluster: clustered
-      ? () => ({ instanceId: config.instanceId, alertEvaluator: leaseKeeper?.isHeld() ?? false })
-      : undefined,
+    cluster: () => cluster?.status() ?? null,
   });
   sagaRoutes(router, { repository: sagaRepository, clock });
 
@@ -134,24 +125,25 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   const live = new LiveFeed(server, { version: () => model.version(), topologyNow, bulkheadsNow });
   // Several instances: socket.io broadcasts and peer model sync go through Redis.
-  let redis: RedisLink | null = null;
-  let peers: PeerRollups | null = null;
-  let peerSagas: PeerSagas | null = null;
   let alerts: AlertService | null = null;
   if (config.redisUrl !== null) {
-    redis = await linkThroughRedis(live.io, config.redisUrl);
-    const link = new PeerLink(live.io, config.instanceId);
-    peers = new PeerRollups(link, model, (batch) => {
+    cluster = await Cluster.join({
+      io: live.io,
+      redisUrl: config.redisUrl,
+      instanceId: config.instanceId,
+      leaseMs: config.leaseMs,
+      model,
+      observeSagas: (runs) => sagaAlertFeed.observe(runs),
       // A breaker another instance saw change is evaluated here too, if this instance evaluates.
-      if (batch.transitions.length > 0) setImmediate(() => alerts?.evaluate());
+      onRemoteTransitions: () => setImmediate(() => alerts?.evaluate()),
+      clock,
     });
-    peerSagas = new PeerSagas(link, (runs) => sagaAlertFeed.observe(runs));
   }
   live.start();
   const sagaTick = setInterval(() => {
     void sagas.tick(clock()).then((changed) => {
       sagaAlertFeed.observe(changed);
-      peerSagas?.publish(changed);
+      cluster?.publishSagas(changed);
       for (const run of changed) live.publish(SAGA_LIVE.ROOM, SAGA_LIVE.EVENT, run);
     });
   }, 1000);
@@ -160,7 +152,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const persist = setInterval(() => {
     try {
       const changed = model.drainDirty();
-      peers?.publish(changed);
+      cluster?.publishRollups(changed);
       store.enqueue(changed);
     } catch (err) {
       console.error('[faultline] persisting rollups failed', err);
@@ -193,24 +185,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     rulesFile: path.resolve(config.alertsFile),
     tickMs: ALERT_TICK_MS,
     clock,
-    clustered,
+    clustered: cluster !== null,
   });
   const alertService = alerts;
   await alertService.start();
   alertService.mount(router);
-  if (clustered) {
-    // One evaluator for the cluster, so every alert notifies once.
-    leaseKeeper = new LeaseKeeper({
-      lease: new Lease(store.client, ALERT_LEASE, config.instanceId, config.leaseMs),
-      onAcquired: async () => {
-        console.log(`[faultline] ${config.instanceId} now evaluates alerts`);
-        await alertService.activate();
-      },
-      onLost: () => alertService.deactivate(),
-      clock,
-    });
-    await leaseKeeper.start();
-  }
+  // One evaluator for the cluster, so every alert notifies once.
+  await cluster?.electAlertEvaluator(store.client, alertService);
 
   model.onBreakerTransition((t) => {
     live.breakerTransition(t);
@@ -230,12 +211,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         // Stop taking new requests first, then persist everything acknowledged so far.
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await leaseKeeper?.close();
+        await cluster?.resign();
         const lastChanges = model.drainDirty();
-        peers?.publish(lastChanges);
+        cluster?.publishRollups(lastChanges);
         store.enqueue(lastChanges);
         await live.close();
-        await redis?.close();
+        await cluster?.disconnect();
         await alertService.close();
         await sagas.flush(clock());
         store.enqueue(model.drainDirty());

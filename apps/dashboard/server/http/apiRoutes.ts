@@ -15,11 +15,16 @@ export interface ApiDeps {
   rollups: RollupSource;
   clock: () => number;
   pendingRows: () => number;
-  /** This instance's place in a cluster; absent for a single instance. */
-  cluster?: () => { instanceId: string; alertEvaluator: boolean };
+  /** This instance's place in a cluster; null for a single instance. */
+  cluster?: () => { instanceId: string; alertEvaluator: boolean } | null;
 }
 
 const DEFAULT_WINDOW_SECONDS = 60;
+
+/** `cluster` appears in /api/health only when this instance is part of one. */
+function withCluster(cluster: { instanceId: string; alertEvaluator: boolean } | null) {
+  return cluster ? { cluster } : {};
+}
 const MAX_HISTORY_POINTS = 2000;
 
 /** Parse query parameters with a zod schema; a bad value is a 400 naming the parameter. */
@@ -48,7 +53,7 @@ export function apiRoutes(deps: ApiDeps): Router {
       status: 'ok',
       uptimeSeconds: Math.round((clock() - startedAt) / 1000),
       ingestQueueDepth: deps.pendingRows(),
-      ...(deps.cluster ? { cluster: deps.cluster() } : {}),
+      ...withCluster(deps.cluster?.() ?? null),
     },
   }));
 
