@@ -63,6 +63,34 @@ describe('saga: the happy path', () => {
     expect(ctxs).toEqual([[order, 'given-id', 'checkout', false]]);
   });
 
+  it('makes a step’s signal only when the step asks for it (nothing can abort it here): one real, unaborted AbortSignal', async () => {
+    const seen: { signal: AbortSignal; again: AbortSignal; enumerable: boolean }[] = [];
+    const compensations: AbortSignal[] = [];
+    const s = saga<Order>('checkout', [
+      {
+        name: 'a',
+        action: (ctx) => {
+          seen.push({ signal: ctx.signal, again: ctx.signal, enumerable: Object.keys(ctx).includes('signal') });
+        },
+        compensate: (ctx) => void compensations.push(ctx.signal),
+      },
+      {
+        name: 'b',
+        action: () => {
+          throw new Error('declined');
+        },
+      },
+    ]);
+    expect((await s.run(order)).status).toBe('compensated');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.signal).toBeInstanceOf(AbortSignal);
+    expect(seen[0]!.signal.aborted).toBe(false);
+    expect(seen[0]!.again).toBe(seen[0]!.signal);
+    expect(seen[0]!.enumerable).toBe(true);
+    expect(compensations[0]).toBeInstanceOf(AbortSignal);
+    expect(compensations[0]).not.toBe(seen[0]!.signal);
+  });
+
   it('generates a distinct id per run by default', async () => {
     const s = saga('x', [{ name: 'a', action: () => 1 }]);
     const [r1, r2] = await Promise.all([s.run(undefined), s.run(undefined)]);
