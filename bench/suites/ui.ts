@@ -69,9 +69,10 @@ interface SizeResult {
     rounds: number;
     postMs: number[];
     topologyMessages: number;
+    deltaMessages: number;
     transitionMessages: number;
     snapshotBytes: number;
-    /** Long tasks that started within 500 ms after a topology snapshot arrived, of all long tasks. */
+    /** Long tasks that started within 500 ms after a topology update (full or delta) arrived, of all long tasks. */
     longTasksAfterSnapshot: number;
   };
 }
@@ -274,7 +275,7 @@ async function measureSize(
     });
     const after = (await page.evaluate('window.__uiBench')) as ProbeState;
     log(
-      `ui: ${services} services live: ${postMs.length} rounds, ${after.topology - before.topology} snapshots, ${after.transitions - before.transitions} transitions received (load ${load()})`,
+      `ui: ${services} services live: ${postMs.length} rounds, ${after.topology - before.topology} full topology messages and ${after.deltas - before.deltas} deltas, ${after.transitions - before.transitions} transitions received (load ${load()})`,
     );
     const snapshots = after.snapshots.slice(before.snapshots.length);
     const afterSnapshot = live.m.longTasks.filter((t) =>
@@ -296,6 +297,7 @@ async function measureSize(
         rounds: postMs.length,
         postMs,
         topologyMessages: after.topology - before.topology,
+        deltaMessages: after.deltas - before.deltas,
         transitionMessages: after.transitions - before.transitions,
         snapshotBytes: median(snapshots.map((sn) => sn.bytes)),
         longTasksAfterSnapshot: afterSnapshot,
@@ -496,7 +498,7 @@ async function run(opts: SuiteOptions) {
         s,
         'updates',
         s.live,
-        `${s.live.rounds} rounds (POST ${formatNumber(median(s.live.postMs))} ms); ${s.live.topologyMessages} snapshots of ${formatBytes(s.live.snapshotBytes)}, ${s.live.transitionMessages} transitions; ${s.live.longTasksAfterSnapshot} of ${s.live.longTasks} long tasks < 500 ms after a snapshot`,
+        `${s.live.rounds} rounds (POST ${formatNumber(median(s.live.postMs))} ms); ${s.live.topologyMessages} full topology + ${s.live.deltaMessages} delta messages (median ${formatBytes(s.live.snapshotBytes)}), ${s.live.transitionMessages} transitions; ${s.live.longTasksAfterSnapshot} of ${s.live.longTasks} long tasks < 500 ms after a topology update`,
       ),
     ]),
     notes: [

@@ -22,11 +22,11 @@
  *   50 `.cell` divs; Next's `/_not-found` has its heading.
  *
  * The probe also counts socket.io frames received (WebSocket subclass), split
- * into topology snapshots (arrival time and size kept) and breaker
- * transitions, and keeps every long task of the page from its start.
+ * into topology updates — full snapshots and deltas, each with arrival time
+ * and size — and breaker transitions, and keeps every long task of the page from its start.
  */
 export const READY_PROBE = `(() => {
-  const probe = { readyAt: null, firstNodesAt: null, info: null, ws: 0, wsBytes: 0, topology: 0, transitions: 0, snapshots: [], longTasks: [] };
+  const probe = { readyAt: null, firstNodesAt: null, info: null, ws: 0, wsBytes: 0, topology: 0, deltas: 0, transitions: 0, snapshots: [], longTasks: [] };
   window.__uiBench = probe;
   try {
     new PerformanceObserver((list) => {
@@ -42,8 +42,10 @@ export const READY_PROBE = `(() => {
           if (typeof e.data !== 'string') return;
           probe.ws++;
           probe.wsBytes += e.data.length;
-          if (e.data.startsWith('42["topology"')) {
-            probe.topology++;
+          const full = e.data.startsWith('42["topology",');
+          if (full || e.data.startsWith('42["topology:delta",')) {
+            if (full) probe.topology++;
+            else probe.deltas++;
             if (probe.snapshots.length < 1000) probe.snapshots.push({ at: performance.now(), bytes: e.data.length });
           }
           else if (e.data.startsWith('42["breaker:transition"')) probe.transitions++;
@@ -177,7 +179,10 @@ export interface ProbeState {
   info: Record<string, unknown> | null;
   ws: number;
   wsBytes: number;
+  /** Full `topology` messages. */
   topology: number;
+  /** `topology:delta` messages (what a subscribed page mostly gets). */
+  deltas: number;
   transitions: number;
   snapshots: { at: number; bytes: number }[];
   longTasks: { start: number; duration: number }[];
