@@ -124,7 +124,7 @@ export function BulkheadsView() {
                       {formatPercent(r.saturation)}
                       {saturated && <span className="sat-flag">⚠ SATURATED</span>}
                     </td>
-                    <td className="num">{r.saturatedShare === undefined ? '–' : formatPercent(r.saturatedShare)}</td>
+                    <td className="num">{formatPercent(r.saturatedShare)}</td>
                     <td>
                       <Link href={mapLinkForEdge(r.service, r.dependency, at)}>show on map</Link>
                     </td>

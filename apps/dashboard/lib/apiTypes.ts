@@ -26,16 +26,22 @@ export interface TopologyService {
   activeRequests?: number | null;
 }
 
-export interface EdgeBulkhead {
-  name: string;
+/** A bulkhead's figures over a window or a bucket: the part every bulkhead view shares. */
+export interface BulkheadGauges {
+  /** Last sample. */
   active: number;
   limit: number | null;
   queued: number;
   queueLimit: number | null;
   rejectionsPerSec: number;
+  /** active / limit, 0–1 (may exceed 1 briefly), null without a limit. */
   saturation: number | null;
-  /** Share (0–1) of the bucket the bulkhead spent saturated. */
-  saturatedShare?: number;
+  /** Share (0–1) of the window or bucket the bulkhead spent with active >= limit. */
+  saturatedShare: number;
+}
+
+export interface EdgeBulkhead extends BulkheadGauges {
+  name: string;
 }
 
 export interface TopologyEdge {
@@ -93,19 +99,11 @@ export interface WhatIf {
   sentence: string;
 }
 
-export interface BulkheadRow {
+/** `GET /api/bulkheads` rows. */
+export interface BulkheadRow extends BulkheadGauges {
   service: string;
   name: string;
   dependency: string;
-  active: number;
-  limit: number | null;
-  queued: number;
-  queueLimit: number | null;
-  rejectionsPerSec: number;
-  /** active / limit, 0–1 (null without a limit). */
-  saturation: number | null;
-  /** Share (0–1) of the window the bulkhead spent saturated. */
-  saturatedShare?: number;
 }
 
 export interface BreakerTransitionEvent {
@@ -203,14 +201,6 @@ export interface EdgeHistoryPoint {
  * `GET /api/bulkheads/history?service=&name=&from=&to=` (epoch ms) → BulkheadHistoryPoint[],
  * one point per rollup bucket (10 s) in [from, to], oldest first.
  */
-export interface BulkheadHistoryPoint {
+export interface BulkheadHistoryPoint extends BulkheadGauges {
   t: number;
-  active: number;
-  limit: number | null;
-  queued: number;
-  queueLimit: number | null;
-  rejectionsPerSec: number;
-  saturation: number | null;
-  /** Share (0–1) of the bucket the bulkhead spent saturated. */
-  saturatedShare?: number;
 }

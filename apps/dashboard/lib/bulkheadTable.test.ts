@@ -12,6 +12,7 @@ const row = (name: string, saturation: number | null, extra: Partial<BulkheadRow
   queueLimit: 10,
   rejectionsPerSec: 0,
   saturation,
+  saturatedShare: 0,
   ...extra,
 });
 

@@ -32,6 +32,7 @@ export function bulkhead(service: string, dependency: string, overrides: Partial
     queueLimit: 10,
     rejectionsPerSec: 0,
     saturation: 0.1,
+    saturatedShare: 0,
     ...overrides,
   };
 }

@@ -186,7 +186,16 @@ describe('signatures: rounding never hides a change the UI shows', () => {
 
   it('edges: breaker state, bulkhead figures and outcome shares', () => {
     const e = edge('a', 'b', {
-      bulkhead: { name: 'bh', active: 3, limit: 10, queued: 0, queueLimit: 5, rejectionsPerSec: 0, saturation: 0.3 },
+      bulkhead: {
+        name: 'bh',
+        active: 3,
+        limit: 10,
+        queued: 0,
+        queueLimit: 5,
+        rejectionsPerSec: 0,
+        saturation: 0.3,
+        saturatedShare: 0,
+      },
     });
     const variants: Partial<TopologyEdge>[] = [
       { breaker: { name: 'b-cb', state: 'half_open' } },

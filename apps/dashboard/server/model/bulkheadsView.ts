@@ -1,21 +1,7 @@
+import type { BulkheadRow } from '../../lib/apiTypes';
 import type { RollupBatch } from './rollups';
 
-/** One bulkhead or worker pool over a window: `GET /api/bulkheads` rows. */
-export interface BulkheadRow {
-  service: string;
-  name: string;
-  dependency: string;
-  /** Last sample in the window. */
-  active: number;
-  limit: number | null;
-  queued: number;
-  queueLimit: number | null;
-  rejectionsPerSec: number;
-  /** active / limit (0–1, may exceed 1 briefly), null without a limit. */
-  saturation: number | null;
-  /** Share (0–1) of the window the bulkhead spent with active >= limit. */
-  saturatedShare: number;
-}
+export type { BulkheadRow };
 
 /** A bulkhead counts as saturated when full now or full for a quarter of the window. */
 export const SATURATED_SHARE_THRESHOLD = 0.25;

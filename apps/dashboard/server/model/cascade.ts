@@ -1,3 +1,4 @@
+import type { Containment, WhatIf } from '../../lib/apiTypes';
 import { isSaturated } from './bulkheadsView';
 import { type Health, reachingCalls, HEALTH_THRESHOLDS as T, uncontainedErrors } from './health';
 import type { OutcomeCounts } from './rollups';
@@ -235,20 +236,7 @@ export function analyzeCascade(input: CascadeInput): Cascade {
   };
 }
 
-export type Containment = 'breaker+bulkhead' | 'breaker+timeout';
-
-export interface WhatIf {
-  failing: string;
-  /** Callers predicted to be degraded, walking upstream and stopping at contained edges. */
-  predicted: string[];
-  /** Every transitive caller: the radius without any protection. */
-  unprotected: string[];
-  /** Edges into the failure that would hold, and what holds them. */
-  contained: { source: string; target: string; by: Containment }[];
-  /** Edges the predicted failure travels along, as "source->target". */
-  path: string[];
-  sentence: string;
-}
+export type { Containment, WhatIf };
 
 /**
  * An edge contains a dependency's failure when a breaker guards it (one that

@@ -1,3 +1,4 @@
+import type { EdgeBulkhead } from '../../lib/apiTypes';
 import { type BulkheadRow, bulkheadsView, isSaturated } from './bulkheadsView';
 import { analyzeCascade, type Cascade, isBlockedBehindSlow } from './cascade';
 import { type Health, reachingCalls, HEALTH_THRESHOLDS as T, uncontainedErrors, worse } from './health';
@@ -38,16 +39,7 @@ export interface TopologyService {
   reasons: string[];
 }
 
-export interface EdgeBulkhead {
-  name: string;
-  active: number;
-  limit: number | null;
-  queued: number;
-  queueLimit: number | null;
-  rejectionsPerSec: number;
-  saturation: number | null;
-  saturatedShare: number;
-}
+export type { EdgeBulkhead };
 
 export interface TopologyEdge {
   source: string;
