@@ -1,6 +1,7 @@
+import type { Health } from '../../lib/apiTypes';
 import type { OutcomeCounts } from './rollups';
 
-export type Health = 'healthy' | 'degraded' | 'failing';
+export type { Health };
 
 /**
  * Every threshold the map, the cascade analysis and the what-if walk use, in

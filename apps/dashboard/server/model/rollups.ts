@@ -1,3 +1,4 @@
+import type { BreakerState, BreakerTransitionEvent, Outcome, ServiceKind } from '../../lib/apiTypes';
 /**
  * Rollups: what the live model aggregates per fixed 10-second bucket and what
  * the store persists. The live model keeps recent buckets in memory; the store
@@ -27,13 +28,9 @@ export const LATENCY_BOUNDS_MS: readonly number[] = [
   1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
 ];
 
-export type Outcome = 'success' | 'failure' | 'timeout' | 'short_circuited' | 'bulkhead_rejected';
+export type { BreakerState, Outcome, ServiceKind };
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'timeout', 'short_circuited', 'bulkhead_rejected'];
 export type OutcomeCounts = Record<Outcome, number>;
-
-export type BreakerState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled' | 'metrics_only';
-
-export type ServiceKind = 'service' | 'database' | 'virtual';
 
 /** One dependency edge (caller service → dependency) in one bucket. Counters are deltas within the bucket. */
 export interface EdgeRollup {
@@ -68,14 +65,8 @@ export interface BreakerRollup {
   slowCallRate: number | null;
 }
 
-export interface BreakerTransition {
-  name: string;
-  service: string;
-  dependency: string;
-  from: BreakerState;
-  to: BreakerState;
-  atMs: number;
-}
+/** Every breaker state change, as stored and as pushed on the live feed. */
+export type BreakerTransition = BreakerTransitionEvent;
 
 /** One bulkhead or worker pool in one bucket. */
 export interface BulkheadRollup {
