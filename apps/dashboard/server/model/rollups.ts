@@ -1,10 +1,10 @@
-import type { BreakerState, BreakerTransitionEvent, Outcome, ServiceKind } from '../../lib/apiTypes';
 /**
  * Rollups: what the live model aggregates per fixed 10-second bucket and what
  * the store persists. The live model keeps recent buckets in memory; the store
  * keeps them for the retention window; topology at any moment is computed
  * from a RollupBatch, so live and historical views share one code path.
  */
+import type { BreakerState, BreakerTransitionEvent, Outcome, ServiceKind } from '../../lib/apiTypes';
 
 export const ROLLUP_SECONDS = 10;
 export const ROLLUP_MS = ROLLUP_SECONDS * 1000;
