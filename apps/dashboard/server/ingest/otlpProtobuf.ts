@@ -444,6 +444,13 @@ interface MetricState {
   field: string;
 }
 
+/** Keep a decoded point unless it is over the request's item limit. */
+function keep(state: MetricState, point: MetricPoint): void {
+  if (!state.ctx.admit()) return;
+  state.points.push(point);
+  state.ctx.items++;
+}
+
 function reject(state: MetricState, reason: string): void {
   const w = state.where;
   state.ctx.reject(1, `resourceMetrics[${w.r}].scopeMetrics[${w.s}].metrics[${w.i}].${state.field}.${reason}`);
@@ -491,7 +498,6 @@ function numberPoint(r: ProtoReader, end: number, type: 'gauge' | 'sum', state: 
     reject(state, `dataPoints[${index}]: expected asDouble or asInt`);
     return;
   }
-  if (!ctx.admit()) return;
   const point: NumberPoint = {
     resource: PLACEHOLDER_RESOURCE,
     scope: '',
@@ -505,8 +511,7 @@ function numberPoint(r: ProtoReader, end: number, type: 'gauge' | 'sum', state: 
     monotonic: false,
     value,
   };
-  state.points.push(point);
-  ctx.items++;
+  keep(state, point);
 }
 
 /** Packed (LEN) or unpacked occurrence of a repeated fixed64 / double field, appended to `out`. */
@@ -579,7 +584,6 @@ function histogramPoint(r: ProtoReader, end: number, state: MetricState, index: 
     );
     return;
   }
-  if (!ctx.admit()) return;
   const point: HistogramPoint = {
     resource: PLACEHOLDER_RESOURCE,
     scope: '',
@@ -597,8 +601,7 @@ function histogramPoint(r: ProtoReader, end: number, state: MetricState, index: 
     bounds,
     bucketCounts,
   };
-  state.points.push(point);
-  ctx.items++;
+  keep(state, point);
 }
 
 /** ExponentialHistogramDataPoint.Buckets { sint32 offset = 1; repeated uint64 bucket_counts = 2 }. */
@@ -679,7 +682,6 @@ function exponentialPoint(r: ProtoReader, end: number, state: MetricState): void
   }
   r.expectEnd(end, 'ExponentialHistogramDataPoint');
   if ((flags & FLAG_NO_RECORDED_VALUE) !== 0) return;
-  if (!ctx.admit()) return;
   const point: ExponentialHistogramPoint = {
     resource: PLACEHOLDER_RESOURCE,
     scope: '',
@@ -699,8 +701,7 @@ function exponentialPoint(r: ProtoReader, end: number, state: MetricState): void
     positive,
     negative,
   };
-  state.points.push(point);
-  ctx.items++;
+  keep(state, point);
 }
 
 function summaryPoint(r: ProtoReader, end: number, state: MetricState): void {
@@ -755,7 +756,6 @@ function summaryPoint(r: ProtoReader, end: number, state: MetricState): void {
   }
   r.expectEnd(end, 'SummaryDataPoint');
   if ((flags & FLAG_NO_RECORDED_VALUE) !== 0) return;
-  if (!ctx.admit()) return;
   const point: SummaryPoint = {
     resource: PLACEHOLDER_RESOURCE,
     scope: '',
@@ -769,8 +769,7 @@ function summaryPoint(r: ProtoReader, end: number, state: MetricState): void {
     sum,
     quantiles,
   };
-  state.points.push(point);
-  ctx.items++;
+  keep(state, point);
 }
 
 type DataKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
