@@ -369,7 +369,7 @@ function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext):
     parentSpanId,
     name: optStringV(s.name, 'name', ctx),
     kind: enumValueV(s.kind, 'kind', SPAN_KIND_NAMES, 5) as SpanKindValue,
-    startTimeMs: timeMsV(orSnake(s.startTimeUnixNano, s, 'start_time_unix_nano'), 'startTimeUnixNano'),
+    startTimeMs: startTimeMs(s),
     endTimeMs: timeMsV(orSnake(s.endTimeUnixNano, s, 'end_time_unix_nano'), 'endTimeUnixNano'),
     statusCode: statusCode as StatusCode,
     statusMessage,
@@ -392,7 +392,7 @@ function events(s: Obj, ctx: DecodeContext): SpanEvent[] {
       if (!isObj(e)) throw new ItemError('', 'expected object');
       out[i] = {
         name: optStringV(e.name, 'name', ctx),
-        timeMs: timeMsV(orSnake(e.timeUnixNano, e, 'time_unix_nano'), 'timeUnixNano'),
+        timeMs: timeMs(e),
         attributes: attributes(e, ctx),
       };
     } catch (err) {
@@ -548,6 +548,16 @@ function doubleList(o: Obj, camel: string, snake: string): number[] {
   return out;
 }
 
+/** `startTimeUnixNano` of a span or data point, in ms. */
+function startTimeMs(o: Obj): number {
+  return timeMsV(orSnake(o.startTimeUnixNano, o, 'start_time_unix_nano'), 'startTimeUnixNano');
+}
+
+/** `timeUnixNano` of a data point or span event, in ms. */
+function timeMs(o: Obj): number {
+  return timeMsV(orSnake(o.timeUnixNano, o, 'time_unix_nano'), 'timeUnixNano');
+}
+
 function numberPoint(
   p: Obj,
   head: MetricHead,
@@ -570,8 +580,8 @@ function numberPoint(
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
-    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
+    startTimeMs: startTimeMs(p),
+    timeMs: timeMs(p),
     type,
     temporality,
     monotonic,
@@ -594,8 +604,8 @@ function histogramPoint(p: Obj, head: MetricHead, temporality: Temporality, ctx:
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
-    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
+    startTimeMs: startTimeMs(p),
+    timeMs: timeMs(p),
     type: 'histogram',
     temporality,
     count: optInteger(p, 'count', 'count', true),
@@ -628,8 +638,8 @@ function exponentialPoint(p: Obj, head: MetricHead, temporality: Temporality, ct
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
-    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
+    startTimeMs: startTimeMs(p),
+    timeMs: timeMs(p),
     type: 'exponential_histogram',
     temporality,
     count: optInteger(p, 'count', 'count', true),
@@ -660,8 +670,8 @@ function summaryPoint(p: Obj, head: MetricHead, ctx: DecodeContext): MetricPoint
     name: head.name,
     unit: head.unit,
     attributes: attributes(p, ctx),
-    startTimeMs: timeMsV(orSnake(p.startTimeUnixNano, p, 'start_time_unix_nano'), 'startTimeUnixNano'),
-    timeMs: timeMsV(orSnake(p.timeUnixNano, p, 'time_unix_nano'), 'timeUnixNano'),
+    startTimeMs: startTimeMs(p),
+    timeMs: timeMs(p),
     type: 'summary',
     count: optInteger(p, 'count', 'count', true),
     sum: optDouble(p, 'sum', 'sum') ?? 0,
