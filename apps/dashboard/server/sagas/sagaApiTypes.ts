@@ -11,14 +11,16 @@ export const FINAL_SAGA_STATUSES: readonly SagaStatus[] = ['completed', 'compens
 
 export interface SagaStepView {
   name: string;
-  /** Position of the step in the saga; null when the reporting service did not know it. */
+  /** Position of the step in the saga; null when the reporting service did not know it (choreography). */
   index: number | null;
   kind: 'action' | 'compensation';
+  /** `service.name` of the service that executed the step. */
   service: string;
-  /** `completed` | `failed` from @faultline/instrumentation. */
+  /** `resilience.saga.step.status` (`completed` | `failed` from @faultline/instrumentation), else derived from the span status. */
   status: string;
   startedAt: number;
   endedAt: number;
+  /** Only on failed steps: the span's status message or its recorded exception. */
   error?: string;
   spanId: string;
 }

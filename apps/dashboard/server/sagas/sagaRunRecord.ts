@@ -2,25 +2,12 @@
  * A saga run as the dashboard shows and stores it (issue 5, `GET /api/sagas/:id`).
  * Times are epoch milliseconds.
  */
+import type { SagaStatus, SagaStepView } from './sagaApiTypes';
 
-export type SagaRunStatus = 'running' | 'completed' | 'compensated' | 'failed' | 'stuck';
-export type SagaStepKind = 'action' | 'compensation';
-
-export interface SagaStepRecord {
-  name: string;
-  /** Position of the step in the saga; null when the reporting service did not know it (choreography). */
-  index: number | null;
-  kind: SagaStepKind;
-  /** `service.name` of the service that executed the step. */
-  service: string;
-  /** `resilience.saga.step.status` (`completed` | `failed` from @faultline/instrumentation), else derived from the span status. */
-  status: string;
-  startedAt: number;
-  endedAt: number;
-  /** Only on failed steps: the span's status message or its recorded exception. */
-  error?: string;
-  spanId: string;
-}
+export type SagaRunStatus = SagaStatus;
+export type SagaStepKind = SagaStepView['kind'];
+/** A step as stored and as the API returns it. */
+export type SagaStepRecord = SagaStepView;
 
 export interface SagaRunRecord {
   id: string;

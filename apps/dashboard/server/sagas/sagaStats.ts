@@ -2,25 +2,11 @@
  * Per saga type and time bucket: how many runs started, how many had to be
  * undone, how many could not be undone, and how long finished runs took.
  */
+import type { SagaStatsPoint } from './sagaApiTypes';
 import type { SagaRunRecord } from './sagaRunRecord';
 
-export interface SagaStatsRow {
-  name: string;
-  /** Start of the bucket (runs are bucketed by `startedAt`). */
-  bucketStartMs: number;
-  /** Runs started in the bucket, whatever their status. */
-  runs: number;
-  /** Runs not finished yet (running or stuck); excluded from the rates and percentiles. */
-  unfinished: number;
-  /** Share (0–1) of finished runs that had to compensate (`compensated` or `failed`); null without finished runs. */
-  compensationRate: number | null;
-  /** Share (0–1) of finished runs whose compensation failed (`failed`); null without finished runs. */
-  failureRate: number | null;
-  /** Duration percentiles of finished runs (nearest rank), ms; null without finished runs. */
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
+/** One saga type in one time bucket (the `GET /api/sagas/stats` point). */
+export type SagaStatsRow = SagaStatsPoint;
 
 /** Nearest-rank percentile of ascending `sorted` (non-empty). */
 function percentile(sorted: readonly number[], p: number): number {
