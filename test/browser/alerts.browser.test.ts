@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RunningDashboard, startDashboard } from '../support/dashboard';
+import { type RunningDashboard, startDashboard } from '../support/dashboard';
 import { startRecoveringOrderService } from '../support/recoveringService';
 import { getJson, waitFor } from '../support/waitFor';
+import { launchChromium } from './helpers/chromium';
+import { screenshot } from './helpers/screenshot';
 
 /**
  * Issue 6 in a real browser: create a breaker_open rule on /alerts (after
@@ -14,17 +16,6 @@ import { getJson, waitFor } from '../support/waitFor';
  * pending then firing on the page and as a toast, without a reload.
  * Screenshots land in test-results/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = path.join(REPO_ROOT, 'test-results');
 const RULE = 'payment breaker open (browser)';
 
 describe('alerts page in Chromium', () => {
@@ -32,13 +23,12 @@ describe('alerts page in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     const dir = mkdtempSync(path.join(tmpdir(), 'faultline-alerts-ui-'));
     dashboard = await startDashboard({
       ui: true,
       env: { FAULTLINE_ALERTS_FILE: path.join(dir, 'faultline.alerts.yaml') },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -163,5 +153,5 @@ describe('alerts page in Chromium', () => {
 });
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, `${name}.png`, { fullPage: true });
 }

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RunningDashboard, startDashboard } from '../support/dashboard';
+import { type RunningDashboard, startDashboard } from '../support/dashboard';
 import { getJson, waitFor } from '../support/waitFor';
+import { launchChromium } from './helpers/chromium';
+import { screenshot } from './helpers/screenshot';
 
 /**
  * Issue 5 in a real browser: saga runs sent as OTLP/JSON spans to the real
@@ -12,17 +12,6 @@ import { getJson, waitFor } from '../support/waitFor';
  * dark mode, a 50-step run rendered within budget, and the runs list taking
  * a new run live. Screenshots land in test-results/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = path.join(REPO_ROOT, 'test-results');
 const STUCK_SECONDS = 30;
 
 interface SpanSpec {
@@ -137,9 +126,8 @@ describe('sagas pages in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     dashboard = await startDashboard({ ui: true, env: { FAULTLINE_SAGA_STUCK_SECONDS: String(STUCK_SECONDS) } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -230,7 +218,7 @@ describe('sagas pages in Chromium', () => {
         'ab'.repeat(16),
       );
 
-      await page.screenshot({ path: path.join(SHOTS, `sagas-timeline-${colorScheme}.png`), fullPage: true });
+      await screenshot(page, `sagas-timeline-${colorScheme}.png`, { fullPage: true });
       expect(pageErrors).toEqual([]);
       await context.close();
     }
@@ -265,7 +253,7 @@ describe('sagas pages in Chromium', () => {
     console.log(`50-step timeline: chart render ${renderMs} ms; reload → 50 bars visible ${wallMs} ms`);
     // Timings are reported here and measured properly by `npm run bench -- --only ui`; the test checks the result.
     expect(renderMs).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(SHOTS, 'sagas-timeline-50-steps.png'), fullPage: true });
+    await screenshot(page, 'sagas-timeline-50-steps.png', { fullPage: true });
     await context.close();
   }, 60_000);
 
@@ -323,7 +311,7 @@ describe('sagas pages in Chromium', () => {
     await page.goto(`${dashboard.url}/sagas/${stuck}`);
     await page.locator('h1 [data-status="stuck"]').waitFor();
     await expect(page.getByRole('status').filter({ hasText: 'Stuck' }).count()).resolves.toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, 'sagas-timeline-stuck.png'), fullPage: true });
+    await screenshot(page, 'sagas-timeline-stuck.png', { fullPage: true });
     await context.close();
   }, 60_000);
 
@@ -360,7 +348,7 @@ describe('sagas pages in Chromium', () => {
     await page.waitForURL(/status=compensated/);
     await page.waitForFunction(() => !document.querySelector('tr[data-run-id="browser-live-arrival"]'));
     await page.locator('tr[data-run-id="browser-compensated-1"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'sagas-list.png'), fullPage: true });
+    await screenshot(page, 'sagas-list.png', { fullPage: true });
     await context.close();
   }, 60_000);
 });

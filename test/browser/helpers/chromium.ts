@@ -36,12 +36,17 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
 }
 
+/** Launch Debian's Chromium headless, for tests that open several contexts themselves. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+}
+
 /**
  * Launch Chromium and open one page. Playwright gives every launch a fresh
  * temporary profile (it refuses an explicit --user-data-dir here) and deletes it on close.
  */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSession> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  const browser = await launchChromium();
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1440, height: 900 },
     colorScheme: opts.colorScheme ?? 'light',
