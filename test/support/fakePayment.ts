@@ -1,3 +1,4 @@
+import { circuitBreaker } from '@faultline/instrumentation';
 import { startTelemetry } from '@faultline/instrumentation/setup';
 
 /**
@@ -23,4 +24,17 @@ export function fakePayment() {
       failing = v;
     },
   };
+}
+
+/** order-service's breaker on payment-service: opens at 50 % of at least 5 calls, one half-open probe. */
+export function paymentBreaker(openDurationMs: number) {
+  return circuitBreaker({
+    name: 'payments',
+    dependency: 'payment-service',
+    window: { kind: 'count', size: 10 },
+    failureRateThreshold: 0.5,
+    minimumCalls: 5,
+    openDurationMs,
+    halfOpenMaxCalls: 1,
+  });
 }

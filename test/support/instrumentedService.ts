@@ -1,5 +1,5 @@
-import { bulkhead, circuitBreaker, compose, instrument } from '@faultline/instrumentation';
-import { fakePayment, startOrderTelemetry } from './fakePayment';
+import { bulkhead, compose, instrument } from '@faultline/instrumentation';
+import { fakePayment, paymentBreaker, startOrderTelemetry } from './fakePayment';
 
 /**
  * An instrumented "order-service" calling a controllable "payment-service"
@@ -9,15 +9,7 @@ import { fakePayment, startOrderTelemetry } from './fakePayment';
 export async function startOrderService(endpoint: string, protocol: 'json' | 'protobuf') {
   const telemetry = startOrderTelemetry(endpoint, protocol);
   const payment = fakePayment();
-  const breaker = circuitBreaker({
-    name: 'payments',
-    dependency: 'payment-service',
-    window: { kind: 'count', size: 10 },
-    failureRateThreshold: 0.5,
-    minimumCalls: 5,
-    openDurationMs: 60_000,
-    halfOpenMaxCalls: 1,
-  });
+  const breaker = paymentBreaker(60_000);
   const pool = bulkhead({ name: 'payment-pool', dependency: 'payment-service', maxConcurrent: 4, maxQueue: 32 });
   const client = instrument(payment.client, { dependency: 'payment-service', policy: compose(pool, breaker) });
   return {

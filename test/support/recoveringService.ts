@@ -1,5 +1,5 @@
-import { circuitBreaker, instrument } from '@faultline/instrumentation';
-import { fakePayment, startOrderTelemetry } from './fakePayment';
+import { instrument } from '@faultline/instrumentation';
+import { fakePayment, paymentBreaker, startOrderTelemetry } from './fakePayment';
 
 /**
  * An instrumented "order-service" whose "payment-service" client sits behind
@@ -15,15 +15,7 @@ export interface RecoveringServiceOptions {
 export async function startRecoveringOrderService(endpoint: string, options: RecoveringServiceOptions = {}) {
   const telemetry = startOrderTelemetry(endpoint, options.protocol ?? 'json');
   const payment = fakePayment();
-  const breaker = circuitBreaker({
-    name: 'payments',
-    dependency: 'payment-service',
-    window: { kind: 'count', size: 10 },
-    failureRateThreshold: 0.5,
-    minimumCalls: 5,
-    openDurationMs: options.openDurationMs ?? 1500,
-    halfOpenMaxCalls: 1,
-  });
+  const breaker = paymentBreaker(options.openDurationMs ?? 1500);
   const client = instrument(payment.client, { dependency: 'payment-service', policy: breaker });
 
   /** Fire `n` calls one after another, swallowing errors; returns how many succeeded. */
