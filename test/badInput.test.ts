@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RunningDashboard, startDashboard } from './support/dashboard';
+import { type RunningDashboard, startDashboard } from './support/dashboard';
+import { OTLP_EXAMPLES_DIR } from './support/otlpExamples';
 
-const EXAMPLES = path.resolve(REPO_ROOT, '../shared/otlp-examples');
+const EXAMPLES = OTLP_EXAMPLES_DIR;
 
 describe('the running dashboard under bad OTLP input', () => {
   let dashboard: RunningDashboard;

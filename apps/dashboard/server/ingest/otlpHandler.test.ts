@@ -3,11 +3,12 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OTLP_EXAMPLES_DIR } from '../../../../test/support/otlpExamples';
 import { type AcceptResult, createOtlpHandler, type OtlpHandlerOptions } from './otlpHandler';
 import type { MetricBatch, TraceBatch } from './telemetry';
 import { exportSampleMetrics, exportSampleTraces } from './testSupport/otelExport';
 
-const EXAMPLES = '/work/shared/otlp-examples';
+const EXAMPLES = OTLP_EXAMPLES_DIR;
 const MAX_BODY = 2 * 1024 * 1024;
 
 interface Reply {

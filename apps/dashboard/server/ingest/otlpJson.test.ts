@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { OTLP_EXAMPLES_DIR } from '../../../../test/support/otlpExamples';
 import { DEFAULT_DECODE_LIMITS } from './decodeContext';
 import { DecodeError } from './decodeError';
 import { decodeMetricsJson, decodeTracesJson } from './otlpJson';
 
-const EXAMPLES = '/work/shared/otlp-examples';
+const EXAMPLES = OTLP_EXAMPLES_DIR;
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 
 /** A one-span request; `span` fields override the defaults. */
