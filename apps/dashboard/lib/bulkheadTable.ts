@@ -4,11 +4,7 @@
  */
 import type { BulkheadRow } from './apiTypes';
 
-/** A pool is saturated when every slot is taken (active ≥ limit) or its queue is full. */
-export function isSaturated(row: BulkheadRow): boolean {
-  if (row.saturation !== null && row.saturation >= 1) return true;
-  return row.queueLimit !== null && row.queueLimit > 0 && row.queued >= row.queueLimit;
-}
+export { isSaturated } from './saturation';
 
 export function bulkheadKey(row: Pick<BulkheadRow, 'service' | 'name'>): string {
   return `${row.service}/${row.name}`;

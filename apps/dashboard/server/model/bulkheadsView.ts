@@ -1,14 +1,8 @@
 import type { BulkheadRow } from '../../lib/apiTypes';
 import type { RollupBatch } from './rollups';
 
+export { isSaturated } from '../../lib/saturation';
 export type { BulkheadRow };
-
-/** A bulkhead counts as saturated when full now or full for a quarter of the window. */
-export const SATURATED_SHARE_THRESHOLD = 0.25;
-
-export function isSaturated(row: Pick<BulkheadRow, 'saturation' | 'saturatedShare'>): boolean {
-  return (row.saturation !== null && row.saturation >= 1) || row.saturatedShare >= SATURATED_SHARE_THRESHOLD;
-}
 
 /**
  * Every bulkhead seen in the window (buckets starting in (atMs − window, atMs]): last
