@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyEdge, TopologyService } from '../lib/apiTypes';
 import { DEFAULT_LAYOUT } from '../lib/graphLayout';
+import { apiService } from '../lib/testTopology';
 import { whatIfHighlight } from '../lib/whatIfView';
 import { buildFlowElements } from './mapElements';
 
-const svc = (name: string): TopologyService => ({
-  name,
-  kind: 'service',
-  health: 'healthy',
-  eventLoopUtilization: null,
-});
+const svc = (name: string): TopologyService => apiService(name);
 const edge: TopologyEdge = {
   source: 'order',
   target: 'payment',

@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Topology, TopologyDelta, TopologyEdge, TopologyService } from './apiTypes';
 import { applyTopologyDelta } from './applyTopologyDelta';
+import { apiEdge, apiService } from './testTopology';
 
-const svc = (name: string, rps = 1): TopologyService => ({
-  name,
-  kind: 'service',
-  health: 'healthy',
-  rps,
-  errorRate: 0,
-  eventLoopUtilization: null,
-});
+const svc = (name: string, rps = 1): TopologyService => apiService(name, { rps, errorRate: 0 });
 
-const edge = (source: string, target: string, rps = 1): TopologyEdge => ({
-  source,
-  target,
-  rps,
-  errorRate: 0,
-  p50Ms: 1,
-  p99Ms: 2,
-  outcomes: { success: 1, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
-  breaker: null,
-  bulkhead: null,
-  retryAmplification: null,
-  inflight: null,
-  blockedShare: null,
-});
+const edge = (source: string, target: string, rps = 1): TopologyEdge =>
+  apiEdge(source, target, { rps, p50Ms: 1, p99Ms: 2 });
 
 const topo: Topology = {
   at: 1,

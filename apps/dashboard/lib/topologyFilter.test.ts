@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Health, TopologyEdge, TopologyService } from './apiTypes';
+import { apiEdge, apiService } from './testTopology';
 import { filterTopology } from './topologyFilter';
 
-const svc = (name: string, health: Health = 'healthy'): TopologyService => ({
-  name,
-  kind: 'service',
-  health,
-  eventLoopUtilization: null,
-});
-const edge = (source: string, target: string, errorRate = 0, state: 'open' | 'closed' | null = null): TopologyEdge => ({
-  source,
-  target,
-  rps: 10,
-  errorRate,
-  p50Ms: 1,
-  p99Ms: 2,
-  outcomes: { success: 1, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
-  breaker: state ? { name: `${target}-cb`, state } : null,
-  bulkhead: null,
-  retryAmplification: null,
-  inflight: null,
-  blockedShare: null,
-});
+const svc = (name: string, health: Health = 'healthy'): TopologyService => apiService(name, { health });
+const edge = (source: string, target: string, errorRate = 0, state: 'open' | 'closed' | null = null): TopologyEdge =>
+  apiEdge(source, target, {
+    rps: 10,
+    errorRate,
+    p50Ms: 1,
+    p99Ms: 2,
+    breaker: state ? { name: `${target}-cb`, state } : null,
+  });
 
 const topo = {
   services: [svc('user'), svc('order', 'degraded'), svc('payment', 'failing'), svc('profile'), svc('email')],

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Topology, TopologyEdge } from './apiTypes';
+import { apiEdge } from './testTopology';
 import { applyBreakerTransition, cascadePathIds } from './topologyUpdates';
 
-const edge = (source: string, target: string, breaker: TopologyEdge['breaker']): TopologyEdge => ({
-  source,
-  target,
-  rps: 1,
-  errorRate: 0,
-  p50Ms: null,
-  p99Ms: null,
-  outcomes: { success: 1, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
-  breaker,
-  bulkhead: null,
-  retryAmplification: null,
-  inflight: null,
-  blockedShare: null,
-});
+const edge = (source: string, target: string, breaker: TopologyEdge['breaker']): TopologyEdge =>
+  apiEdge(source, target, { breaker });
 
 const topo: Topology = {
   at: 0,

@@ -10,22 +10,11 @@ import {
   type TopologyEdge,
 } from '../../lib/apiTypes';
 import { applyTopologyDelta } from '../../lib/applyTopologyDelta';
+import { apiEdge } from '../../lib/testTopology';
 import { LiveFeed } from './liveFeed';
 
-const edge = (source: string, target: string, rps: number): TopologyEdge => ({
-  source,
-  target,
-  rps,
-  errorRate: 0,
-  p50Ms: 1,
-  p99Ms: 2,
-  outcomes: { success: 1, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
-  breaker: null,
-  bulkhead: null,
-  retryAmplification: null,
-  inflight: null,
-  blockedShare: null,
-});
+const edge = (source: string, target: string, rps: number): TopologyEdge =>
+  apiEdge(source, target, { rps, p50Ms: 1, p99Ms: 2 });
 
 const topo = (rpsAB: number): Topology => ({
   at: Date.now(),

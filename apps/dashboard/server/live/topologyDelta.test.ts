@@ -4,33 +4,22 @@ import { applyTopologyDelta } from '../../lib/applyTopologyDelta';
 import { edgeWidth } from '../../lib/breakerStyle';
 import { edgeLabelParts } from '../../lib/edgeText';
 import { formatDuration, formatPercent, formatRate } from '../../lib/format';
+import { apiEdge, apiService } from '../../lib/testTopology';
 import { diffTopology, edgeSignature, fullMessage, serviceSignature, shadowOf } from './topologyDelta';
 
-const svc = (name: string, over: Partial<TopologyService> = {}): TopologyService => ({
-  name,
-  kind: 'service',
-  health: 'healthy',
-  rps: 10,
-  errorRate: 0,
-  eventLoopUtilization: null,
-  ...over,
-});
+const svc = (name: string, over: Partial<TopologyService> = {}): TopologyService =>
+  apiService(name, { rps: 10, errorRate: 0, ...over });
 
-const edge = (source: string, target: string, over: Partial<TopologyEdge> = {}): TopologyEdge => ({
-  source,
-  target,
-  rps: 10,
-  errorRate: 0.01,
-  p50Ms: 5,
-  p99Ms: 40,
-  outcomes: { success: 99, failure: 1, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
-  breaker: { name: `${target}-cb`, state: 'closed' },
-  bulkhead: null,
-  retryAmplification: null,
-  inflight: null,
-  blockedShare: null,
-  ...over,
-});
+const edge = (source: string, target: string, over: Partial<TopologyEdge> = {}): TopologyEdge =>
+  apiEdge(source, target, {
+    rps: 10,
+    errorRate: 0.01,
+    p50Ms: 5,
+    p99Ms: 40,
+    outcomes: { success: 99, failure: 1, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
+    breaker: { name: `${target}-cb`, state: 'closed' },
+    ...over,
+  });
 
 const topo = (services: TopologyService[], edges: TopologyEdge[], at = 1000): Topology => ({
   at,
