@@ -1,7 +1,7 @@
 import { context } from '@opentelemetry/api';
 import type { SagaStatus } from './sagaNames.js';
 import { SagaRunTelemetry, type StepTelemetry } from './sagaTelemetry.js';
-import { type StepRunner, stepRunner, withSignal } from './stepRunner.js';
+import { type StepRunner, stepRunner } from './stepRunner.js';
 import type { Saga, SagaOptions, SagaRun, SagaRunOptions, SagaStep, SagaStepContext } from './types.js';
 
 const DEFAULTS = { compensationRetries: 3, compensationBackoffMs: 100 };
@@ -77,7 +77,7 @@ async function runSaga<TInput, TResult>(
     const stepTelemetry = telemetry.step(step.name, index, 'action');
     try {
       last = await step.runner(
-        (stepSignal) => context.with(stepTelemetry.context, () => step.action(withSignal(base, stepSignal))),
+        (stepSignal) => context.with(stepTelemetry.context, () => step.action({ ...base, signal: stepSignal })),
         signal,
       );
       results[step.name] = last;
@@ -140,7 +140,7 @@ async function compensateOne<TInput>(
       await step.runner(
         (signal) =>
           context.with(stepTelemetry.context, () =>
-            compensation(withSignal({ ...base, result: base.results[step.name], cause, attempt }, signal)),
+            compensation({ ...base, signal, result: base.results[step.name], cause, attempt }),
           ),
         undefined,
       );

@@ -1,16 +1,9 @@
 import type { Clock } from '../clock.js';
+import { neverSignal } from '../policies/policy.js';
 import { timeout } from '../policies/timeout.js';
 
-/**
- * Runs one action or compensation attempt with its own AbortSignal, or with
- * `undefined` when nothing can abort it (no deadline, no outer signal): the
- * step's context then makes a never-aborted signal only if the work asks for
- * one (see withSignal), since an AbortSignal costs Node ~3 µs plus GC.
- */
-export type StepRunner = (
-  work: (signal: AbortSignal | undefined) => unknown,
-  outer: AbortSignal | undefined,
-) => Promise<unknown>;
+/** Runs one action or compensation attempt with its own AbortSignal. */
+export type StepRunner = (work: (signal: AbortSignal) => unknown, outer: AbortSignal | undefined) => Promise<unknown>;
 
 /**
  * A runner per deadline: with `timeoutMs` the package's `timeout` policy
@@ -25,11 +18,9 @@ export function stepRunner(timeoutMs: number | undefined, clock: Clock | undefin
   return (work, outer) => policy.execute(async (signal) => work(signal), outer);
 }
 
-async function runAbortable(
-  work: (signal: AbortSignal | undefined) => unknown,
-  outer: AbortSignal | undefined,
-): Promise<unknown> {
-  if (outer === undefined) return await work(undefined);
+async function runAbortable(work: (signal: AbortSignal) => unknown, outer: AbortSignal | undefined): Promise<unknown> {
+  // Nothing can abort the step: the policies' shared never-aborting signal, not an AbortController per step.
+  if (outer === undefined) return await work(neverSignal());
   if (outer.aborted) throw outer.reason;
   const controller = new AbortController();
   let onAbort = () => {};
@@ -45,20 +36,4 @@ async function runAbortable(
   } finally {
     outer.removeEventListener('abort', onAbort);
   }
-}
-
-/**
- * A step's context with `signal`: the given one, or — when nothing can abort
- * the step — a getter that makes a never-aborted signal on first use.
- */
-export function withSignal<T extends object>(context: T, signal: AbortSignal | undefined): T & { signal: AbortSignal } {
-  if (signal !== undefined) return { ...context, signal };
-  let own: AbortSignal | undefined;
-  return {
-    ...context,
-    get signal(): AbortSignal {
-      own ??= new AbortController().signal;
-      return own;
-    },
-  };
 }
