@@ -136,10 +136,6 @@ export class AlertService {
     for (const entry of await this.outbox.pending()) this.deliver(entry);
   }
 
-  get isActive(): boolean {
-    return this.active;
-  }
-
   private async onTick(): Promise<void> {
     if (this.options.clustered) {
       try {

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 
+export { redactUrl } from '../config/redactUrl';
+
 /**
  * Where webhooks may be sent (issue 6, "Configuring"):
  * - only `http:` / `https:` URLs, without credentials in logs;
@@ -76,24 +78,6 @@ export function isLinkLocal(address: string): boolean {
   if (mappedHex) return Number.parseInt(mappedHex[1]!, 16) === 0xa9fe;
   const first = Number.parseInt(a.split(':')[0] || '0', 16);
   return (first & 0xffc0) === 0xfe80;
-}
-
-/**
- * A URL safe to print: userinfo removed, and the values of query parameters
- * (where tokens usually travel, e.g. Slack/Teams-style `?token=`) masked.
- */
-export function redactUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return '<invalid url>';
-  }
-  url.username = '';
-  url.password = '';
-  const keys = [...new Set(url.searchParams.keys())];
-  for (const key of keys) url.searchParams.set(key, 'REDACTED');
-  return url.toString();
 }
 
 function normalizeHost(host: string): string {

@@ -1,6 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server as SocketServer } from 'socket.io';
+import { redactUrl } from '../config/redactUrl';
 
 export interface RedisLink {
   close(): Promise<void>;
@@ -32,15 +33,4 @@ export async function linkThroughRedis(io: SocketServer, url: string, prefix = '
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },
   };
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
