@@ -56,6 +56,8 @@ export class PrismaHistoryStore implements HistoryStore {
   private readonly timer: NodeJS.Timeout;
   /** Tail of the chain of writes; every flush runs after the previous one. */
   private writing: Promise<void> = Promise.resolve();
+  /** Rows taken from the queue by the write under way (0 between writes). */
+  private writingRows = 0;
   private earlyFlushScheduled = false;
   private closed = false;
 
@@ -96,9 +98,9 @@ export class PrismaHistoryStore implements HistoryStore {
     return this.dialect.provider;
   }
 
-  /** Rows queued and not yet written (after merging by key). */
+  /** Rows not yet durable: queued (after merging by key) or in the write under way. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pending.size + this.writingRows;
   }
 
   /** The queue's hard bound. */
@@ -137,6 +139,7 @@ export class PrismaHistoryStore implements HistoryStore {
 
   private async writePending(): Promise<void> {
     if (this.pending.size === 0) return;
+    this.writingRows = this.pending.size;
     const batch = this.pending.take();
     try {
       const statements = upsertStatements(batch);
@@ -145,6 +148,8 @@ export class PrismaHistoryStore implements HistoryStore {
     } catch (error) {
       this.pending.restore(batch);
       throw error;
+    } finally {
+      this.writingRows = 0;
     }
   }
 
