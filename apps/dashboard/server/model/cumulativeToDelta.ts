@@ -53,6 +53,12 @@ export class CumulativeToDelta {
     return this.series.size;
   }
 
+  /** True when `convert` would return null for a cumulative point of `key` at `timeMs` (not newer than the last). */
+  isStale(key: string, timeMs: number): boolean {
+    const prev = this.series.get(key);
+    return prev !== undefined && timeMs <= prev.timeMs;
+  }
+
   /** The delta for this point, or null when it adds nothing (stale duplicate). */
   convert(key: string, temporality: Temporality, startTimeMs: number, timeMs: number, reading: Reading): Delta | null {
     if (temporality === 'delta') {

@@ -2,7 +2,8 @@ import type { MetricBatch, MetricPoint, TraceBatch } from '../ingest/telemetry';
 import { BoundedRegistry } from './boundedRegistry';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
 import { addCounts, emptyCounts, singleObservation, toCanonical } from './latencyHistogram';
-import { attributesKey, type BulkheadField, mapMetric, type Signal } from './metricMapping';
+import { type BulkheadField, mapMetric, type Signal } from './metricMapping';
+import { PairKeys, SEP } from './pairKeys';
 import {
   type BreakerRollup,
   type BreakerState,
@@ -18,6 +19,7 @@ import {
   type ServiceKind,
   type ServiceRollup,
 } from './rollups';
+import { type Series, SeriesKeys } from './seriesKeys';
 import { type SpanObservation, SpanPairing } from './spanPairing';
 
 /** Caps that keep the model's memory bounded; beyond them the least recently seen entry is dropped and counted. */
@@ -99,7 +101,6 @@ export interface LiveModelStats {
   ignoredPoints: number;
 }
 
-const SEP = '\u0000';
 /** Longest interval one delta is spread over; beyond it the delta lands in the last 5 minutes. */
 const MAX_SPREAD_MS = 5 * 60_000;
 /** Saturation between two samples further apart than this is not assumed. */
@@ -130,6 +131,15 @@ interface CallAgg {
   outcomes: OutcomeCounts;
   counts: number[];
   sumMs: number;
+}
+
+/** What a metric series' key and attributes decide, worked out once per series. */
+interface SeriesMemo {
+  signal: Signal | null;
+  /** The unit the signal was mapped with (a unit change re-maps it). */
+  unit: string;
+  /** `instance SEP attributesKey`, for gauges summed over a service's instances and series. */
+  gaugeKey: string | null;
 }
 
 interface GaugeSample {
@@ -260,6 +270,11 @@ function deriveBulkhead(f: BulkheadFields): {
   return { active, limit: f.limit ?? f.maxAllowed ?? f.poolSize, queued: f.queued ?? 0, queueLimit: f.queueLimit };
 }
 
+function gaugeKey(memo: SeriesMemo, series: Series<SeriesMemo>, instance: string): string {
+  memo.gaugeKey ??= `${instance}${SEP}${series.attributesKey}`;
+  return memo.gaugeKey;
+}
+
 function setGauge(map: Map<string, GaugeSample>, key: string, value: number, t: number): void {
   const s = map.get(key);
   if (!s) {
@@ -321,6 +336,9 @@ export class LiveModel {
   private readonly buckets = new Map<number, Bucket>();
   /** Interned `a SEP b` keys of edges, breakers and bulkheads. */
   private readonly pairKeys = new PairKeys(4 * (DEFAULT_LIMITS.maxEdges + DEFAULT_LIMITS.maxBreakers));
+  /** Interned `service SEP instance SEP metric name` prefixes of series keys (`seriesKeys` adds the attributes). */
+  private readonly seriesPrefixes = new PairKeys(2 * DEFAULT_LIMITS.maxSeries);
+  private readonly seriesKeys = new SeriesKeys<SeriesMemo>(2 * DEFAULT_LIMITS.maxSeries);
   private readonly services: BoundedRegistry<{ kind: ServiceKind }>;
   private readonly edges: BoundedRegistry<EdgeEntity>;
   private readonly breakers: BoundedRegistry<BreakerEntity>;
@@ -362,14 +380,25 @@ export class LiveModel {
     this.maintain(now);
     const touched = new Set<BulkheadInstance>();
     const touchedOwners = new Map<BulkheadInstance, { key: string; instance: string }>();
+    // Points of one metric arrive together: their series prefix is looked up once.
+    let prefixResource: MetricPoint['resource'] | null = null;
+    let prefixName = '';
+    let prefix = '';
     for (const p of batch.points) {
-      const signal = mapMetric(p);
+      const service = p.resource.service;
+      const instance = p.resource.instance ?? '';
+      if (p.resource !== prefixResource || p.name !== prefixName) {
+        prefixResource = p.resource;
+        prefixName = p.name;
+        prefix = this.seriesPrefixes.key(this.seriesPrefixes.key(service, instance), p.name);
+      }
+      const series = this.seriesKeys.series(prefix, p.attributes);
+      const memo = this.memoOf(series, p);
+      const signal = memo.signal;
       if (signal === null) {
         this.ignoredPoints++;
         continue;
       }
-      const service = p.resource.service;
-      const instance = p.resource.instance ?? '';
       this.touchService(service, 'service');
       if (signal.measure === 'gauge') {
         if (p.type !== 'gauge' && p.type !== 'sum') continue;
@@ -378,10 +407,10 @@ export class LiveModel {
           this.droppedLate++;
           continue;
         }
-        this.applyGauge(signal, p, service, instance, p.value, t, touched, touchedOwners);
+        this.applyGauge(signal, memo, series, service, instance, p.value, t, touched, touchedOwners);
         continue;
       }
-      const delta = this.delta(p, signal.measure, service, instance);
+      const delta = this.delta(p, signal.measure, series.key);
       if (delta === null) continue;
       this.applyDelta(signal, service, instance, delta, now);
     }
@@ -627,18 +656,28 @@ export class LiveModel {
 
   // ─── metric signals ────────────────────────────────────────────────────────
 
-  private delta(p: MetricPoint, measure: Signal['measure'], service: string, instance: string): Delta | null {
+  /** The point's signal, mapped once per series (a signal depends on name, unit and attributes only). */
+  private memoOf(series: Series<SeriesMemo>, p: MetricPoint): SeriesMemo {
+    const memo = series.memo;
+    if (memo !== undefined && memo.unit === p.unit) return memo;
+    const made: SeriesMemo = { signal: mapMetric(p), unit: p.unit, gaugeKey: null };
+    series.memo = made;
+    return made;
+  }
+
+  private delta(p: MetricPoint, measure: Signal['measure'], key: string): Delta | null {
     let reading: Reading;
     let temporality: 'delta' | 'cumulative' = 'cumulative';
     if (p.type === 'gauge') return null;
     if (p.type !== 'summary' && p.temporality === 'delta') temporality = 'delta';
+    // An exporter retry (or replay) adds nothing: skip re-bucketing its histogram.
+    if (temporality === 'cumulative' && this.converter.isStale(key, p.timeMs)) return null;
     if (measure === 'histogram') {
       const h = toCanonical(p);
       reading = { count: h.count, sumMs: h.sumMs, counts: 'value' in p ? null : h.counts };
     } else {
       reading = { count: 'value' in p ? p.value : p.count, sumMs: 0, counts: null };
     }
-    const key = `${service}${SEP}${instance}${SEP}${p.name}${SEP}${attributesKey(p.attributes)}`;
     return this.converter.convert(key, temporality, p.startTimeMs, p.timeMs, reading);
   }
 
@@ -689,7 +728,8 @@ export class LiveModel {
 
   private applyGauge(
     signal: Signal,
-    p: MetricPoint,
+    memo: SeriesMemo,
+    series: Series<SeriesMemo>,
     service: string,
     instance: string,
     value: number,
@@ -704,14 +744,14 @@ export class LiveModel {
         if (key === null) return;
         const acc = this.edgeAcc(start, key);
         acc.inflight ??= new Map();
-        setGauge(acc.inflight, `${instance}${SEP}${attributesKey(p.attributes)}`, value, t);
+        setGauge(acc.inflight, gaugeKey(memo, series, instance), value, t);
         this.touchEdgeServices(start, service, signal.target);
         return;
       }
       case 'activeRequests': {
         const acc = this.serviceAcc(start, service);
         acc.activeRequests ??= new Map();
-        setGauge(acc.activeRequests, `${instance}${SEP}${attributesKey(p.attributes)}`, value, t);
+        setGauge(acc.activeRequests, gaugeKey(memo, series, instance), value, t);
         return;
       }
       case 'eventLoopUtilization': {
@@ -1276,39 +1316,6 @@ export class LiveModel {
       eventLoopUtilization: maxGauges(acc.eventLoopUtilization) ?? base?.eventLoopUtilization ?? null,
       eventLoopDelayP99Ms: maxGauges(acc.eventLoopDelayP99Ms) ?? base?.eventLoopDelayP99Ms ?? null,
     };
-  }
-}
-
-/**
- * `${a}${SEP}${b}` strings, interned: the same pair yields the same (flat,
- * already hashed) string, so map lookups with it skip concatenating, flattening
- * and hashing. Bounded: forgets everything when it holds `max` keys.
- */
-class PairKeys {
-  private readonly byFirst = new Map<string, Map<string, string>>();
-  private size = 0;
-
-  constructor(private readonly max: number) {}
-
-  key(a: string, b: string): string {
-    let inner = this.byFirst.get(a);
-    if (inner === undefined) {
-      inner = new Map();
-      this.byFirst.set(a, inner);
-    }
-    let key = inner.get(b);
-    if (key === undefined) {
-      if (this.size >= this.max) {
-        this.byFirst.clear();
-        this.size = 0;
-        inner = new Map();
-        this.byFirst.set(a, inner);
-      }
-      key = `${a}${SEP}${b}`;
-      inner.set(b, key);
-      this.size++;
-    }
-    return key;
   }
 }
 

@@ -42,6 +42,9 @@ export class LruMap<V> {
 
   /** The value of `key`, made the most recent entry; undefined (and no change) when absent. */
   touch(key: string): V | undefined {
+    // Touching the most recent entry again (the same service point after point) changes nothing.
+    const tail = this.tail;
+    if (tail !== null && tail.key === key) return tail.value;
     const node = this.map.get(key);
     if (node === undefined) return undefined;
     this.moveLast(node);
