@@ -45,8 +45,8 @@ type Results = Map<string, Map<string, Measurement>>;
 
 function measureOptions(options: SuiteOptions) {
   return options.quick
-    ? { repetitions: 5, warmupRepetitions: 2, sampleMs: 10, log: options.log }
-    : { repetitions: 9, warmupRepetitions: 2, sampleMs: 40, log: options.log };
+    ? { repetitions: 5, warmupRepetitions: 2, sampleMs: 10, log: options.log, rewarm: true }
+    : { repetitions: 9, warmupRepetitions: 2, sampleMs: 40, log: options.log, rewarm: true };
 }
 
 function sectionTable(target: Section, measurements: readonly Measurement[]): Table {

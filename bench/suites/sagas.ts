@@ -142,8 +142,8 @@ async function sagaOverhead(options: SuiteOptions) {
     const measured = await measureInterleaved(
       contestants,
       options.quick
-        ? { repetitions: 5, warmupRepetitions: 2, sampleMs: 10, log: options.log }
-        : { repetitions: 9, warmupRepetitions: 2, sampleMs: 40, log: options.log },
+        ? { repetitions: 5, warmupRepetitions: 2, sampleMs: 10, log: options.log, rewarm: true }
+        : { repetitions: 9, warmupRepetitions: 2, sampleMs: 40, log: options.log, rewarm: true },
     );
     sections.push({ steps: n, measured });
   }
