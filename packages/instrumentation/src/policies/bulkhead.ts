@@ -128,26 +128,50 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
     return executeChain(this.chain, this.endpoint, fn, signal);
   }
 
-  async runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) throw signal.reason;
-    const scope = call.scope;
+  runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return Promise.reject(signal.reason);
     if (this.active < this.maxConcurrent) {
       this.active++;
-      this.annotate(scope, 0);
-    } else if (this.queued < this.maxQueue) {
-      // Wait for a permit handed over by release(). The continuation after
-      // `await` runs in this call's own async context, so trace context is
-      // kept (the call is not run from the stack of the call that released).
-      const waitedMs = await this.enqueue(signal);
-      this.annotate(scope, waitedMs);
-      if (signal.aborted) {
+      this.annotate(call.scope, 0);
+      let pending: Promise<T>;
+      try {
+        pending = call.invoke(index + 1, signal);
+      } catch (error) {
         this.release();
-        throw signal.reason;
+        return Promise.reject(error);
       }
-    } else {
-      this.annotate(scope, 0);
-      this.countRejection();
-      throw BulkheadRejectedError.create(this.name, 'queue_full');
+      // Rejected below without running (e.g. an open breaker): no async frame.
+      if (pending === call.failedFast) {
+        this.release();
+        return pending;
+      }
+      return this.releaseAfter(pending);
+    }
+    if (this.queued < this.maxQueue) return this.runQueued(call, index, signal);
+    this.annotate(call.scope, 0);
+    this.countRejection();
+    const error = BulkheadRejectedError.create(this.name, 'queue_full');
+    return call.failFast(Promise.reject(error), error);
+  }
+
+  /** Holds the permit until `pending` settles. */
+  private async releaseAfter<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runQueued<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+    // Wait for a permit handed over by release(). The continuation after
+    // `await` runs in this call's own async context, so trace context is
+    // kept (the call is not run from the stack of the call that released).
+    const waitedMs = await this.enqueue(signal);
+    this.annotate(call.scope, waitedMs);
+    if (signal.aborted) {
+      this.release();
+      throw signal.reason;
     }
     try {
       return await call.invoke(index + 1, signal);

@@ -88,6 +88,7 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
    * reported), dropped on every transition.
    */
   private rejected: Promise<never> | null = null;
+  private rejectedError: BrokenCircuitError | undefined = undefined;
 
   constructor(options: CircuitBreakerOptions) {
     const config = breakerConfig(options);
@@ -121,7 +122,10 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
 
   /** The current state's shared rejection (see {@link Breaker.rejected}). */
   private rejection(): Promise<never> {
-    this.rejected ??= Promise.reject(BrokenCircuitError.create(this.name, this.current));
+    if (this.rejected === null) {
+      this.rejectedError = BrokenCircuitError.create(this.name, this.current);
+      this.rejected = Promise.reject(this.rejectedError);
+    }
     return this.rejected;
   }
 
@@ -142,7 +146,7 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
       span.setAttribute(ATTR.BREAKER_STATE, admittedIn);
     }
     // Fast fail: no async frame, no stack, the function is never called.
-    if (generation === REJECTED) return this.rejection();
+    if (generation === REJECTED) return call.failFast(this.rejection(), this.rejectedError);
     if (admittedIn === 'disabled') return call.invoke(index + 1, signal);
     return this.runAdmitted(call, index, signal, generation, startedAt);
   }

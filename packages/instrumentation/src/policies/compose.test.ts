@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BrokenCircuitError } from '../errors.js';
+import { BrokenCircuitError, BulkheadRejectedError } from '../errors.js';
 import { bulkhead } from './bulkhead.js';
 import { circuitBreaker } from './circuitBreaker.js';
 import { compose } from './compose.js';
+import { schedulerFor } from './deadlineScheduler.js';
 import type { Policy, Task } from './policy.js';
 import { retry } from './retry.js';
 import { timeout } from './timeout.js';
@@ -45,6 +46,39 @@ describe('compose', () => {
     ).rejects.toBeInstanceOf(BrokenCircuitError);
     expect(attempts.count).toBe(1);
     expect(pool.active).toBe(0);
+  });
+
+  it('passes a fast failure up through every stage and leaves nothing held', async () => {
+    const clock = { now: () => 0 };
+    const breaker = circuitBreaker({ name: 'fast', clock });
+    breaker.isolate();
+    const pool = bulkhead({ name: 'fast-pool', maxConcurrent: 1 });
+    const deadline = timeout({ ms: 1_000, clock });
+    const scheduler = schedulerFor(clock);
+    let ran = 0;
+    const work = async () => {
+      ran++;
+      return 1;
+    };
+    // Timeout outside the breaker, so the timeout stage sees the fast failure too.
+    const guard = compose(pool, deadline, breaker);
+    const first = guard.execute(work);
+    // The permit and the deadline are given back before execute returns, not a tick later.
+    expect(pool.active).toBe(0);
+    expect(scheduler.pending).toBe(0);
+    await expect(first).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(guard.execute(work)).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(ran).toBe(0);
+    // A full bulkhead fails fast the same way.
+    breaker.reset();
+    let release = (): void => {};
+    const held = guard.execute(() => new Promise<number>((resolve) => (release = () => resolve(2))));
+    await expect(guard.execute(work)).rejects.toBeInstanceOf(BulkheadRejectedError);
+    expect(scheduler.pending).toBe(1);
+    release();
+    await expect(held).resolves.toBe(2);
+    expect(pool.active).toBe(0);
+    expect(scheduler.pending).toBe(0);
   });
 
   it('takes its dependency from the options or the first policy that has one', () => {

@@ -67,11 +67,28 @@ export function isNeverSignal(signal: AbortSignal): boolean {
  */
 export class Call<T> {
   scope: CallScope | undefined = undefined;
+  /**
+   * The already-rejected promise a stage returned synchronously without
+   * running anything below it (open breaker, full bulkhead), and its error.
+   * A stage that gets exactly this promise back from `invoke` does its
+   * after-work at once and passes it up, instead of awaiting it in an async
+   * frame: propagating a rejection through one costs ≈ 0.3 µs, several times
+   * the rejection itself.
+   */
+  failedFast: Promise<never> | undefined = undefined;
+  failedFastError: unknown = undefined;
 
   constructor(
     readonly chain: readonly Stage[],
     readonly fn: Task<T>,
   ) {}
+
+  /** Records `rejection` (already rejected with `error`) as this call's fast failure; returns it. */
+  failFast(rejection: Promise<never>, error: unknown): Promise<never> {
+    this.failedFast = rejection;
+    this.failedFastError = error;
+    return rejection;
+  }
 
   invoke(index: number, signal: AbortSignal): Promise<T> {
     const stage = this.chain[index];

@@ -71,6 +71,11 @@ class TimeoutCall<T> implements DeadlineEntry, PromiseSettlers<T> {
     this.reject(reason);
   }
 
+  /** The call failed fast: leave the scheduler; the promise handed out is dropped unsettled. */
+  withdraw(): void {
+    this.settle();
+  }
+
   private settle(): boolean {
     if (this.settled) return false;
     this.settled = true;
@@ -141,6 +146,11 @@ class Timeout implements TimeoutPolicy, Stage {
       pending = call.invoke(index + 1, inner);
     } catch (error) {
       pending = Promise.reject(error);
+    }
+    // Rejected below without running (e.g. an open breaker): nothing to time.
+    if (pending === call.failedFast) {
+      entry.withdraw();
+      return pending;
     }
     void forward(entry, pending);
     return promise;

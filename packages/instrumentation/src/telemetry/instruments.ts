@@ -56,7 +56,10 @@ export function instruments(): Instruments {
 
 /** The tracer of the current global TracerProvider (same reasoning as {@link instruments}). @internal */
 export function tracer(): Tracer {
-  const provider = trace.getTracerProvider();
+  return tracerOf(trace.getTracerProvider());
+}
+
+function tracerOf(provider: TracerProvider): Tracer {
   if (provider !== tracerProvider || currentTracer === undefined) {
     tracerProvider = provider;
     currentTracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
@@ -68,19 +71,20 @@ export function tracer(): Tracer {
 const NO_DELEGATE = new ProxyTracerProvider().getDelegate();
 
 /**
- * Whether starting a span can produce anything: false while the global tracer
+ * The tracer call spans start from, or `undefined` while the global tracer
  * provider is the API's proxy without a delegate (no SDK registered), whose
  * tracers only hand out non-recording spans. Then call boundaries start no
  * span at all, which is what the no-op tracer would amount to (a
  * non-recording span is never made active by this package). With an SDK
  * registered every call asks it, sampled or not: a sampler's decision depends
- * on the trace id, the parent, the span name, kind and attributes, so no
- * decision is cached or guessed here.
+ * on the trace id, the parent, the span name and kind, so no decision is
+ * cached or guessed here. One provider lookup serves both questions.
  * @internal
  */
-export function tracingRegistered(): boolean {
+export function callTracer(): Tracer | undefined {
   const provider = trace.getTracerProvider();
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_DELEGATE;
+  if (provider instanceof ProxyTracerProvider && provider.getDelegate() === NO_DELEGATE) return undefined;
+  return tracerOf(provider);
 }
 
 /**
