@@ -106,9 +106,13 @@ function fastFailChecks(results: Results): Check[] {
         continue;
       }
       const ratios = peers.map((peer) => ({ name: peer.name, ratio: pairedRatio(peer, mine) }));
+      // The chain is also set against cockatiel's same three policies (no telemetry there), for the record only.
+      const sameChain =
+        ours === NAMES.faultlineFull ? lookup(results, key, NAMES.cockatielBulkheadBreakerTimeout) : undefined;
+      const sameChainNote = sameChain ? `; cockatiel b+b+t ${formatRatio(pairedRatio(sameChain, mine))}` : '';
       checks.push({
         target,
-        measured: `${formatNumber(mine.summary.median)} ns; ${ratios.map((r) => `${r.name.split(' ')[0]} ${formatRatio(r.ratio)}`).join(', ')}`,
+        measured: `${formatNumber(mine.summary.median)} ns; ${ratios.map((r) => `${r.name.split(' ')[0]} ${formatRatio(r.ratio)}`).join(', ')}${sameChainNote}`,
         met: ratios.every((r) => r.ratio >= 5),
       });
     }
