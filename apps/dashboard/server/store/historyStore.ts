@@ -1,3 +1,4 @@
+import type { JournalCheckpoint } from '../journal/ingestJournal';
 import type { BreakerState, BreakerTransition, RollupBatch } from '../model/rollups';
 
 /**
@@ -8,9 +9,10 @@ export interface HistoryStore {
   /**
    * Queue rollups for writing. Buckets are upserted by their key
    * (bucketStartMs + identity), so re-sending a bucket that grew replaces it.
-   * Never blocks the caller on I/O; writes are batched.
+   * Never blocks the caller on I/O; writes are batched. A journal
+   * `checkpoint` is committed with the rows (see PrismaHistoryStore.enqueue).
    */
-  enqueue(batch: RollupBatch): void;
+  enqueue(batch: RollupBatch, checkpoint?: JournalCheckpoint): void;
   /** Write everything queued; resolves when it is durable. */
   flush(): Promise<void>;
   /** Rollups whose bucket starts in [fromMs, toMs), and transitions with atMs in that range. */

@@ -262,6 +262,23 @@ describe.each(STORE_PROVIDERS)('PrismaHistoryStore on %s', (provider) => {
     ]);
   });
 
+  it('commits a journal checkpoint with the rows it covers, and only once they are written', async () => {
+    const journalId = 'journal-a';
+    expect(await store.readCheckpoint(journalId)).toBe(0);
+    store.enqueue(batch({ edges: [edge()] }), { journalId, segment: 3 });
+    // A checkpoint with no rows of its own still needs writing (requests that changed no rollup).
+    store.enqueue(batch({}), { journalId, segment: 4 });
+    expect(store.committedSegment(journalId)).toBe(0);
+    await store.flush();
+    expect(store.committedSegment(journalId)).toBe(4);
+    store.enqueue(batch({}), { journalId: 'journal-b', segment: 9 });
+    await store.close();
+    store = await openStore({ databaseUrl: url, flushIntervalMs: 60_000 });
+    expect(await store.readCheckpoint(journalId)).toBe(4);
+    expect(await store.readCheckpoint('journal-b')).toBe(9);
+    expect((await store.loadRollups(T0, T0 + ROLLUP_MS)).edges).toHaveLength(1);
+  });
+
   it('writes in the background without an explicit flush', async () => {
     await store.close();
     store = await openStore({ databaseUrl: url, flushIntervalMs: 20 });

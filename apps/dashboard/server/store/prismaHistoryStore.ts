@@ -1,4 +1,6 @@
+import type { JournalCheckpoint } from '../journal/ingestJournal';
 import type { BreakerState, BreakerTransition, OutcomeCounts, RollupBatch, ServiceKind } from '../model/rollups';
+import { checkpointStatement } from './checkpointSql';
 import type { StoreDatabase } from './databaseUrl';
 import type { HistoryStore } from './historyStore';
 import { PendingRollups } from './pendingRollups';
@@ -59,6 +61,10 @@ export class PrismaHistoryStore implements HistoryStore {
   /** Rows taken from the queue by the write under way (0 between writes). */
   private writingRows = 0;
   private earlyFlushScheduled = false;
+  /** The newest journal checkpoint enqueued and not yet written (it rides with the next write). */
+  private queuedCheckpoint: JournalCheckpoint | null = null;
+  /** Journal segments committed so far, by journal id. */
+  private readonly committedSegments = new Map<string, number>();
   private closed = false;
 
   private constructor(
@@ -113,9 +119,16 @@ export class PrismaHistoryStore implements HistoryStore {
     return this.pending.dropped;
   }
 
-  enqueue(batch: RollupBatch): void {
+  /**
+   * Queues `batch`. With a `checkpoint`, the batch (with everything queued
+   * before it) holds the effect of every request of that journal up to that
+   * segment: the checkpoint is committed in the same transaction as those
+   * rows, so a restart replays exactly the requests the database lacks.
+   */
+  enqueue(batch: RollupBatch, checkpoint?: JournalCheckpoint): void {
     if (this.closed) throw new Error('HistoryStore is closed');
     this.pending.add(batch);
+    if (checkpoint !== undefined) this.queuedCheckpoint = checkpoint;
     if (this.pending.size >= this.flushAtRows && !this.earlyFlushScheduled) {
       this.earlyFlushScheduled = true;
       setImmediate(() => {
@@ -132,21 +145,40 @@ export class PrismaHistoryStore implements HistoryStore {
     return run;
   }
 
+  /** The journal's segment the database holds the effect of (0: none), as of the last commit or {@link readCheckpoint}. */
+  committedSegment(journalId: string): number {
+    return this.committedSegments.get(journalId) ?? 0;
+  }
+
+  /** Reads the journal's checkpoint from the database (at start, before replaying the journal). */
+  async readCheckpoint(journalId: string): Promise<number> {
+    const row = await this.prisma.ingestCheckpoint.findUnique({ where: { journalId } });
+    const segment = row?.segment ?? 0;
+    this.committedSegments.set(journalId, Math.max(segment, this.committedSegment(journalId)));
+    return segment;
+  }
+
   private backgroundFlush(): void {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.queuedCheckpoint === null) return;
     this.flush().catch(this.onError);
   }
 
   private async writePending(): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.queuedCheckpoint === null) return;
     this.writingRows = this.pending.size;
     const batch = this.pending.take();
+    const checkpoint = this.queuedCheckpoint;
+    this.queuedCheckpoint = null;
     try {
       const statements = upsertStatements(batch);
+      if (checkpoint !== null) statements.push(checkpointStatement(checkpoint, Date.now()));
       const { dialect, prisma } = this;
       await prisma.$transaction(statements.map((s) => prisma.$executeRawUnsafe(dialect.sql(s.sql), ...s.params)));
+      if (checkpoint !== null) this.committedSegments.set(checkpoint.journalId, checkpoint.segment);
     } catch (error) {
       this.pending.restore(batch);
+      // A checkpoint enqueued meanwhile is newer and covers this one.
+      this.queuedCheckpoint ??= checkpoint;
       throw error;
     } finally {
       this.writingRows = 0;
