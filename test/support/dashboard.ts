@@ -28,6 +28,26 @@ export interface StartOptions {
   port?: number;
 }
 
+/**
+ * Each PostgreSQL database gets its own ingest journal directory, kept for
+ * restarts on the same database (on SQLite the journal sits next to the file).
+ * The server's PostgreSQL default is per host name, which every dashboard of
+ * a test run shares.
+ */
+const journalDirs = new Map<string, string>();
+
+function journalDirFor(databaseUrl: string, instanceId = ''): Record<string, string> {
+  if (databaseUrl.startsWith('file:')) return {};
+  // Instances of a cluster share the database but not a journal.
+  const key = `${databaseUrl} ${instanceId}`;
+  let dir = journalDirs.get(key);
+  if (dir === undefined) {
+    dir = mkdtempSync(path.join(tmpdir(), 'faultline-journal-'));
+    journalDirs.set(key, dir);
+  }
+  return { FAULTLINE_JOURNAL_DIR: dir };
+}
+
 /** A temp SQLite URL in its own directory. */
 export function tempDatabaseUrl(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-db-'));
@@ -49,6 +69,7 @@ export async function startDashboard(opts: StartOptions = {}): Promise<RunningDa
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       FAULTLINE_UI: opts.ui === false ? 'false' : 'true',
+      ...journalDirFor(databaseUrl, opts.env?.FAULTLINE_INSTANCE_ID),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,8 +5,9 @@ import { Cluster } from './cluster/cluster';
 import type { DashboardConfig } from './config/config';
 import { apiRoutes } from './http/apiRoutes';
 import { sendJson } from './http/router';
-import { createOtlpHandler } from './ingest/otlpHandler';
+import { createOtlpHandler, type Signal } from './ingest/otlpHandler';
 import type { MetricBatch, TraceBatch } from './ingest/telemetry';
+import { DurableIngest } from './journal/durableIngest';
 import { LiveFeed } from './live/liveFeed';
 import { LiveModel } from './model/liveModel';
 import { LiveView } from './query/liveView';
@@ -55,6 +56,24 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const now = clock();
   model.restore(await store.loadRollups(now - MEMORY_HORIZON_MS, now + 1), await store.latestBreakerStates());
 
+  /** Where an acknowledged batch goes (`rollups: false`: a journal replay of what the rollups already hold). */
+  const apply = (signal: Signal, batch: TraceBatch | MetricBatch, rollups: boolean) => {
+    if (signal === 'traces') {
+      if (rollups) model.ingestSpans(batch as TraceBatch);
+      sagas.ingest((batch as TraceBatch).spans);
+    } else if (rollups) {
+      model.ingestMetrics(batch as MetricBatch);
+    }
+  };
+  // Requests acknowledged before a crash whose effect the database lacks are replayed first.
+  const durable = config.journalDir === null ? null : await DurableIngest.open(config.journalDir, store, apply);
+  if (durable && durable.replay.replayed + durable.replay.sagasOnly > 0) {
+    console.log(
+      `[faultline] ingest journal: replayed ${durable.replay.replayed} acknowledged requests the database lacked` +
+        ` (${durable.replay.sagasOnly} more for sagas only)`,
+    );
+  }
+
   const rollups = new RollupSource(model, store, MEMORY_HORIZON_MS, clock);
 
   const liveView = new LiveView(model, clock, LIVE_WINDOW_SECONDS);
@@ -65,16 +84,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     maxBodyBytes: config.maxBodyBytes,
     ingestToken: config.ingestToken ?? undefined,
     allowNonLoopbackWithoutToken: config.allowRemoteIngest,
-    accept: (signal, batch) => {
+    accept: (signal, batch, request) => {
       if (store.pendingCount > MAX_PENDING_ROWS) {
         return { ok: false, status: 503, retryAfterSeconds: 2 };
       }
-      if (signal === 'traces') {
-        model.ingestSpans(batch as TraceBatch);
-        sagas.ingest((batch as TraceBatch).spans);
-      } else {
-        model.ingestMetrics(batch as MetricBatch);
+      // Journaled before the 200, so a crash before the next store commit loses nothing.
+      if (durable && !durable.append(signal, request.encoding, request.body)) {
+        return { ok: false, status: 503, retryAfterSeconds: 2 };
       }
+      apply(signal, batch, true);
       return { ok: true };
     },
   });
@@ -141,7 +159,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
   live.start();
   const sagaTick = setInterval(() => {
-    void sagas.tick(clock()).then((changed) => {
+    void sagas.tick(clock(), durable?.sagaTickStarting()).then((changed) => {
       sagaAlertFeed.observe(changed);
       cluster?.publishSagas(changed);
       for (const run of changed) live.publish(SAGA_LIVE.ROOM, SAGA_LIVE.EVENT, run);
@@ -151,9 +169,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   const persist = setInterval(() => {
     try {
+      const checkpoint = durable?.sealForDrain();
       const changed = model.drainDirty();
       cluster?.publishRollups(changed);
-      store.enqueue(changed);
+      store.enqueue(changed, checkpoint);
+      durable?.releaseDurable();
     } catch (err) {
       console.error('[faultline] persisting rollups failed', err);
     }
@@ -212,15 +232,20 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await cluster?.resign();
+        // Seal the journal and drain the model together (no await between): the checkpoint covers exactly those rows.
+        const firstCheckpoint = durable?.sealForDrain();
         const lastChanges = model.drainDirty();
         cluster?.publishRollups(lastChanges);
-        store.enqueue(lastChanges);
+        store.enqueue(lastChanges, firstCheckpoint);
         await live.close();
         await cluster?.disconnect();
         await alertService.close();
-        await sagas.flush(clock());
-        store.enqueue(model.drainDirty());
+        await sagas.flush(clock(), durable?.sagaTickStarting());
+        const finalCheckpoint = durable?.sealForDrain();
+        store.enqueue(model.drainDirty(), finalCheckpoint);
         await store.flush();
+        // What the flushes made durable leaves the journal; anything a failed write kept is replayed next start.
+        durable?.close();
         await store.close();
         await closeNext?.();
         server.closeAllConnections();

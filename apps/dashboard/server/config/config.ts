@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDatabaseUrl } from '../store/databaseUrl';
 
 /**
  * Server configuration, read once from the environment and validated at the
@@ -30,6 +31,11 @@ export interface DashboardConfig {
   instanceId: string;
   /** How long the alert evaluator's lease lasts without renewal (failover time). */
   leaseMs: number;
+  /**
+   * Directory of the ingest journal (acknowledged requests not yet in the
+   * database, replayed after a crash); null turns it off.
+   */
+  journalDir: string | null;
 }
 
 const MiB = 1024 * 1024;
@@ -64,6 +70,7 @@ const envSchema = z.object({
     .optional(),
   FAULTLINE_INSTANCE_ID: z.string().min(1).max(200).optional(),
   FAULTLINE_LEASE_MS: z.coerce.number().int().min(1000).max(300_000).default(10_000),
+  FAULTLINE_JOURNAL_DIR: z.string().min(1).optional(),
 });
 
 export class ConfigError extends Error {
@@ -94,5 +101,20 @@ export function readConfig(env: NodeJS.ProcessEnv, appDir: string): DashboardCon
     redisUrl: e.REDIS_URL ?? null,
     instanceId: e.FAULTLINE_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
     leaseMs: e.FAULTLINE_LEASE_MS,
+    journalDir: journalDir(e.FAULTLINE_JOURNAL_DIR, e.DATABASE_URL, e.FAULTLINE_INSTANCE_ID),
   };
+}
+
+/**
+ * `FAULTLINE_JOURNAL_DIR`, `off` for none. By default the journal sits next
+ * to the SQLite file (`faultline.db.journal/`), or, on PostgreSQL, under
+ * `./data/journal/<instance id or host name>` — a name that survives a
+ * restart, unlike the default instance id (which has the pid in it).
+ */
+function journalDir(configured: string | undefined, databaseUrl: string, instanceId: string | undefined): string | null {
+  if (configured === 'off') return null;
+  if (configured !== undefined) return path.resolve(configured);
+  const database = parseDatabaseUrl(databaseUrl);
+  if (database.provider === 'sqlite') return `${database.file}.journal`;
+  return path.resolve('data', 'journal', (instanceId ?? hostname()).replace(/[^\w.-]/g, '_'));
 }

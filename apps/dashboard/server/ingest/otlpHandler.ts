@@ -13,8 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DecodeLimits, resolveDecodeLimits } from './decodeContext';
 import { DecodeError } from './decodeError';
-import { decodeMetricsJson, decodeTracesJson } from './otlpJson';
-import { decodeMetricsProtobuf, decodeTracesProtobuf } from './otlpProtobuf';
+import { decodeOtlp } from './decodeOtlp';
 import { CONTENT_TYPES, type Encoding, exportResponse, type Signal, statusResponse } from './otlpResponse';
 import { BodyAbortedError, BodyTimeoutError, gunzipLimited, readRawBody } from './requestBody';
 import type { MetricBatch, TraceBatch } from './telemetry';
@@ -39,9 +38,15 @@ export interface OtlpHandlerOptions {
   limits?: Partial<DecodeLimits>;
   /**
    * Hand a decoded batch to the server. `{ ok: true }` acknowledges it (200):
-   * from then on it must not be lost. Otherwise the client is told to retry.
+   * from then on it must not be lost (the server journals `request`, the
+   * body as decoded from the wire, for that). Otherwise the client is told
+   * to retry.
    */
-  accept: (signal: Signal, batch: TraceBatch | MetricBatch) => AcceptResult | Promise<AcceptResult>;
+  accept: (
+    signal: Signal,
+    batch: TraceBatch | MetricBatch,
+    request: { encoding: Encoding; body: Buffer },
+  ) => AcceptResult | Promise<AcceptResult>;
   /** Unexpected failures (bugs, a throwing `accept`); default logs to stderr. */
   onError?: (err: unknown) => void;
 }
@@ -83,11 +88,6 @@ export function createOtlpHandler(options: OtlpHandlerOptions): (req: IncomingMe
   const tokenDigest = options.ingestToken ? digest(options.ingestToken) : null;
   const allowRemote = options.allowNonLoopbackWithoutToken ?? false;
   const onError = options.onError ?? ((err: unknown) => console.error('[faultline] OTLP ingest error', err));
-
-  const decoders = {
-    traces: { json: decodeTracesJson, protobuf: decodeTracesProtobuf },
-    metrics: { json: decodeMetricsJson, protobuf: decodeMetricsProtobuf },
-  } as const;
 
   function send(
     req: IncomingMessage,
@@ -204,10 +204,11 @@ export function createOtlpHandler(options: OtlpHandlerOptions): (req: IncomingMe
     }
 
     let batch: TraceBatch | MetricBatch;
+    let body: Buffer;
     try {
-      let body = await readRawBody(req, bodyLimits);
+      body = await readRawBody(req, bodyLimits);
       if (gzip) body = await gunzipLimited(body, bodyLimits.maxDecompressedBytes);
-      batch = decoders[signal][encoding](body, limits);
+      batch = decodeOtlp(signal, encoding, body, limits);
     } catch (err) {
       if (err instanceof BodyAbortedError) {
         res.destroy();
@@ -221,7 +222,7 @@ export function createOtlpHandler(options: OtlpHandlerOptions): (req: IncomingMe
 
     let result: AcceptResult;
     try {
-      result = await options.accept(signal, batch);
+      result = await options.accept(signal, batch, { encoding, body });
     } catch (err) {
       onError(err);
       return fail(req, res, 500, encoding, 'internal error while accepting the batch');

@@ -70,13 +70,15 @@ export class SagaPipeline {
    * Detects stuck runs, writes every run changed since the last tick and
    * returns their stored summaries (to push to the `sagas` room). A tick
    * called while the previous one still writes waits for it and returns [].
+   * `onAllWritten` is called when this tick ran and left nothing queued:
+   * every span ingested before the call is then in the database.
    */
-  async tick(nowMs: number): Promise<SagaRunSummary[]> {
+  async tick(nowMs: number, onAllWritten?: () => void): Promise<SagaRunSummary[]> {
     if (this.running) {
       await this.running;
       return [];
     }
-    this.running = this.runTick(nowMs);
+    this.running = this.runTick(nowMs, onAllWritten);
     try {
       return await this.running;
     } finally {
@@ -85,16 +87,16 @@ export class SagaPipeline {
   }
 
   /** Writes what is queued (server shutdown). */
-  async flush(nowMs: number): Promise<void> {
+  async flush(nowMs: number, onAllWritten?: () => void): Promise<void> {
     if (this.running) await this.running;
-    await this.tick(nowMs);
+    await this.tick(nowMs, onAllWritten);
   }
 
   stats() {
     return { ...this.assembler.stats(), queuedRuns: this.queued.size, droppedQueuedRuns: this.droppedRuns };
   }
 
-  private async runTick(nowMs: number): Promise<SagaRunSummary[]> {
+  private async runTick(nowMs: number, onAllWritten?: () => void): Promise<SagaRunSummary[]> {
     this.assembler.stuck(nowMs, this.stuckAfterMs);
     for (const record of this.assembler.drainChanged()) {
       this.queued.delete(record.id);
@@ -119,6 +121,7 @@ export class SagaPipeline {
     } catch (error) {
       this.onError(error);
     }
+    if (this.queued.size === 0) onAllWritten?.();
     return [...changed.values()];
   }
 }

@@ -1,0 +1,122 @@
+import { resolveDecodeLimits } from '../ingest/decodeContext';
+import { decodeOtlp } from '../ingest/decodeOtlp';
+import type { MetricBatch, TraceBatch } from '../ingest/telemetry';
+import { IngestJournal, type JournalCheckpoint } from './ingestJournal';
+import type { JournalEncoding, JournalSignal } from './journalRecord';
+
+/** Where an acknowledged batch goes; `rollups: false` feeds only the saga pipeline (see replay). */
+export type ApplyBatch = (signal: JournalSignal, batch: TraceBatch | MetricBatch, rollups: boolean) => void;
+
+/** What the journal needs from the store: its committed checkpoint. */
+export interface CheckpointStore {
+  readCheckpoint(journalId: string): Promise<number>;
+  committedSegment(journalId: string): number;
+}
+
+export interface ReplaySummary {
+  /** Requests whose effect the database lacked: re-applied to the model and the saga pipeline. */
+  replayed: number;
+  /** Requests already in the rollups: fed to the saga pipeline only (its writes merge, so repeats are harmless). */
+  sagasOnly: number;
+  /** Records that no longer decode (none, unless the decoders' limits shrank). */
+  undecodable: number;
+}
+
+/**
+ * The server's side of the ingest journal: requests are journaled before
+ * they are acknowledged, segments are sealed when the model's changes go to
+ * the store (whose transaction commits the checkpoint), and deleted once
+ * both the rollups and the saga runs they fed are in the database.
+ *
+ *   const durable = await DurableIngest.open(dir, store, apply)  // replays what a crash left
+ *   accept:   if (!durable.append(signal, encoding, body)) → 503
+ *   persist:  store.enqueue(model.drainDirty(), durable.sealForDrain()); durable.releaseDurable()
+ *   sagas:    sagas.tick(now, durable.sagaTickStarting())
+ */
+export class DurableIngest {
+  /** Highest segment whose spans the saga pipeline has written. */
+  private sagasWrittenThrough = 0;
+
+  private constructor(
+    private readonly journal: IngestJournal,
+    private readonly store: CheckpointStore,
+    readonly replay: ReplaySummary,
+  ) {}
+
+  /** Opens the journal in `dir` and re-applies what the database lacks. */
+  static async open(
+    dir: string,
+    store: CheckpointStore,
+    apply: ApplyBatch,
+    warn: (message: string) => void = (m) => console.warn(`[faultline] ${m}`),
+  ): Promise<DurableIngest> {
+    const journal = IngestJournal.open(dir, { warn });
+    try {
+      const checkpoint = await store.readCheckpoint(journal.id);
+      const limits = resolveDecodeLimits();
+      const summary: ReplaySummary = { replayed: 0, sagasOnly: 0, undecodable: 0 };
+      for (const record of journal.replay()) {
+        let batch: TraceBatch | MetricBatch;
+        try {
+          batch = decodeOtlp(record.signal, record.encoding, record.body, limits);
+        } catch (error) {
+          summary.undecodable++;
+          warn(`ingest journal: a ${record.signal} record no longer decodes (${(error as Error).message}); skipped`);
+          continue;
+        }
+        const rollups = record.segment > checkpoint;
+        if (!rollups && record.signal === 'metrics') continue;
+        apply(record.signal, batch, rollups);
+        if (rollups) summary.replayed++;
+        else summary.sagasOnly++;
+      }
+      journal.startAfter(checkpoint);
+      return new DurableIngest(journal, store, summary);
+    } catch (error) {
+      journal.close();
+      throw error;
+    }
+  }
+
+  get id(): string {
+    return this.journal.id;
+  }
+
+  /** Bytes waiting in the journal (for /api/health). */
+  get bytes(): number {
+    return this.journal.bytes;
+  }
+
+  /** Journals an accepted request before it is acknowledged; false: do not acknowledge (503). */
+  append(signal: JournalSignal, encoding: JournalEncoding, body: Buffer): boolean {
+    return this.journal.append(signal, encoding, body);
+  }
+
+  /**
+   * Call right before draining the model's changes for the store: every
+   * request journaled so far is in those changes, so the returned
+   * checkpoint goes with them.
+   */
+  sealForDrain(): JournalCheckpoint {
+    return { journalId: this.journal.id, segment: this.journal.seal() };
+  }
+
+  /** Call right before a saga tick; pass the result as the tick's `onAllWritten`. */
+  sagaTickStarting(): () => void {
+    const through = this.journal.sealedThrough;
+    return () => {
+      this.sagasWrittenThrough = Math.max(this.sagasWrittenThrough, through);
+    };
+  }
+
+  /** Deletes the segments both the rollups and the saga runs now hold. */
+  releaseDurable(): void {
+    this.journal.release(Math.min(this.store.committedSegment(this.journal.id), this.sagasWrittenThrough));
+  }
+
+  /** After the final flushes of shutdown: releases what they made durable and gives the directory up. */
+  close(): void {
+    this.releaseDurable();
+    this.journal.close();
+  }
+}
