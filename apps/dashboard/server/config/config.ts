@@ -111,7 +111,11 @@ export function readConfig(env: NodeJS.ProcessEnv, appDir: string): DashboardCon
  * `./data/journal/<instance id or host name>` — a name that survives a
  * restart, unlike the default instance id (which has the pid in it).
  */
-function journalDir(configured: string | undefined, databaseUrl: string, instanceId: string | undefined): string | null {
+function journalDir(
+  configured: string | undefined,
+  databaseUrl: string,
+  instanceId: string | undefined,
+): string | null {
   if (configured === 'off') return null;
   if (configured !== undefined) return path.resolve(configured);
   const database = parseDatabaseUrl(databaseUrl);
