@@ -19,7 +19,7 @@ import {
   type ServiceKind,
   type ServiceRollup,
 } from './rollups';
-import { type Series, SeriesKeys } from './seriesKeys';
+import { SeriesKeys } from './seriesKeys';
 import { type SpanObservation, SpanPairing } from './spanPairing';
 
 /** Caps that keep the model's memory bounded; beyond them the least recently seen entry is dropped and counted. */
@@ -131,15 +131,6 @@ interface CallAgg {
   outcomes: OutcomeCounts;
   counts: number[];
   sumMs: number;
-}
-
-/** What a metric series' key and attributes decide, worked out once per series. */
-interface SeriesMemo {
-  signal: Signal | null;
-  /** The unit the signal was mapped with (a unit change re-maps it). */
-  unit: string;
-  /** `instance SEP attributesKey`, for gauges summed over a service's instances and series. */
-  gaugeKey: string | null;
 }
 
 interface GaugeSample {
@@ -270,11 +261,6 @@ function deriveBulkhead(f: BulkheadFields): {
   return { active, limit: f.limit ?? f.maxAllowed ?? f.poolSize, queued: f.queued ?? 0, queueLimit: f.queueLimit };
 }
 
-function gaugeKey(memo: SeriesMemo, series: Series<SeriesMemo>, instance: string): string {
-  memo.gaugeKey ??= `${instance}${SEP}${series.attributesKey}`;
-  return memo.gaugeKey;
-}
-
 function setGauge(map: Map<string, GaugeSample>, key: string, value: number, t: number): void {
   const s = map.get(key);
   if (!s) {
@@ -338,7 +324,12 @@ export class LiveModel {
   private readonly pairKeys = new PairKeys(4 * (DEFAULT_LIMITS.maxEdges + DEFAULT_LIMITS.maxBreakers));
   /** Interned `service SEP instance SEP metric name` prefixes of series keys (`seriesKeys` adds the attributes). */
   private readonly seriesPrefixes = new PairKeys(2 * DEFAULT_LIMITS.maxSeries);
-  private readonly seriesKeys = new SeriesKeys<SeriesMemo>(2 * DEFAULT_LIMITS.maxSeries);
+  /** Interned series keys (`prefix SEP attributesKey`) of metric points and per-instance gauges. */
+  private readonly seriesKeys = new SeriesKeys(2 * DEFAULT_LIMITS.maxSeries);
+  /** The last series prefix looked up, and what it was made of. */
+  private prefixResource: MetricPoint['resource'] | null = null;
+  private prefixName = '';
+  private prefix = '';
   private readonly services: BoundedRegistry<{ kind: ServiceKind }>;
   private readonly edges: BoundedRegistry<EdgeEntity>;
   private readonly breakers: BoundedRegistry<BreakerEntity>;
@@ -380,25 +371,14 @@ export class LiveModel {
     this.maintain(now);
     const touched = new Set<BulkheadInstance>();
     const touchedOwners = new Map<BulkheadInstance, { key: string; instance: string }>();
-    // Points of one metric arrive together: their series prefix is looked up once.
-    let prefixResource: MetricPoint['resource'] | null = null;
-    let prefixName = '';
-    let prefix = '';
     for (const p of batch.points) {
-      const service = p.resource.service;
-      const instance = p.resource.instance ?? '';
-      if (p.resource !== prefixResource || p.name !== prefixName) {
-        prefixResource = p.resource;
-        prefixName = p.name;
-        prefix = this.seriesPrefixes.key(this.seriesPrefixes.key(service, instance), p.name);
-      }
-      const series = this.seriesKeys.series(prefix, p.attributes);
-      const memo = this.memoOf(series, p);
-      const signal = memo.signal;
+      const signal = mapMetric(p);
       if (signal === null) {
         this.ignoredPoints++;
         continue;
       }
+      const service = p.resource.service;
+      const instance = p.resource.instance ?? '';
       this.touchService(service, 'service');
       if (signal.measure === 'gauge') {
         if (p.type !== 'gauge' && p.type !== 'sum') continue;
@@ -407,10 +387,10 @@ export class LiveModel {
           this.droppedLate++;
           continue;
         }
-        this.applyGauge(signal, memo, series, service, instance, p.value, t, touched, touchedOwners);
+        this.applyGauge(signal, p, service, instance, p.value, t, touched, touchedOwners);
         continue;
       }
-      const delta = this.delta(p, signal.measure, series.key);
+      const delta = this.delta(p, signal.measure, this.seriesKey(p, service, instance));
       if (delta === null) continue;
       this.applyDelta(signal, service, instance, delta, now);
     }
@@ -656,13 +636,14 @@ export class LiveModel {
 
   // ─── metric signals ────────────────────────────────────────────────────────
 
-  /** The point's signal, mapped once per series (a signal depends on name, unit and attributes only). */
-  private memoOf(series: Series<SeriesMemo>, p: MetricPoint): SeriesMemo {
-    const memo = series.memo;
-    if (memo !== undefined && memo.unit === p.unit) return memo;
-    const made: SeriesMemo = { signal: mapMetric(p), unit: p.unit, gaugeKey: null };
-    series.memo = made;
-    return made;
+  /** `service SEP instance SEP name SEP attributesKey`, interned (points of one metric share the prefix lookup). */
+  private seriesKey(p: MetricPoint, service: string, instance: string): string {
+    if (p.resource !== this.prefixResource || p.name !== this.prefixName) {
+      this.prefixResource = p.resource;
+      this.prefixName = p.name;
+      this.prefix = this.seriesPrefixes.key(this.seriesPrefixes.key(service, instance), p.name);
+    }
+    return this.seriesKeys.key(this.prefix, p.attributes);
   }
 
   private delta(p: MetricPoint, measure: Signal['measure'], key: string): Delta | null {
@@ -728,8 +709,7 @@ export class LiveModel {
 
   private applyGauge(
     signal: Signal,
-    memo: SeriesMemo,
-    series: Series<SeriesMemo>,
+    p: MetricPoint,
     service: string,
     instance: string,
     value: number,
@@ -744,14 +724,14 @@ export class LiveModel {
         if (key === null) return;
         const acc = this.edgeAcc(start, key);
         acc.inflight ??= new Map();
-        setGauge(acc.inflight, gaugeKey(memo, series, instance), value, t);
+        setGauge(acc.inflight, this.seriesKeys.key(instance, p.attributes), value, t);
         this.touchEdgeServices(start, service, signal.target);
         return;
       }
       case 'activeRequests': {
         const acc = this.serviceAcc(start, service);
         acc.activeRequests ??= new Map();
-        setGauge(acc.activeRequests, gaugeKey(memo, series, instance), value, t);
+        setGauge(acc.activeRequests, this.seriesKeys.key(instance, p.attributes), value, t);
         return;
       }
       case 'eventLoopUtilization': {

@@ -2,53 +2,49 @@ import type { Attributes, AttributeValue } from '../ingest/telemetry';
 import { attributesKey } from './metricMapping';
 import { SEP } from './pairKeys';
 
-/** One series: its key and a slot for what its owner derives from prefix + attributes alone. */
-export interface Series<M> {
-  /** `${prefix}${SEP}${attributesKey(attributes)}`; the same string object on every hit. */
-  readonly key: string;
-  /** `attributesKey(attributes)`. */
-  readonly attributesKey: string;
-  /** Left undefined here; the owner fills it (lost when the index forgets the series). */
-  memo: M | undefined;
-}
-
 type Primitive = string | number | boolean | null;
 
-interface Entry<M> extends Series<M> {
-  /** The attribute set it was made from, to verify a fingerprint match. */
+interface Entry {
+  /** `${prefix}${SEP}${attributesKey(attributes)}`. */
+  readonly key: string;
+  /** The attribute names and values it was made from (in that order), to verify a fingerprint match. */
   readonly names: readonly string[];
   readonly values: readonly Primitive[];
   /** Next entry of the same prefix with the same fingerprint. */
-  next: Entry<M> | null;
+  next: Entry | null;
 }
 
 /**
  * Series keys (`prefix SEP attributesKey(attributes)`) found from a point's
  * attributes without rebuilding the key. Building the key (sorted keys,
  * JSON-quoted values) and hashing the fresh string for a map lookup cost
- * ≈ 0.8 µs a point; here an order-independent fingerprint of the attribute
- * set picks a candidate that is verified value by value, and the interned key
- * comes back already hashed. Sets with array or kvlist values are not
- * indexed: their key is built every time.
+ * ≈ 0.8 µs a point; here a fingerprint of the attribute names and values
+ * (read with `Object.keys` / `Object.values`: no per-name property lookups,
+ * which go megamorphic across the many shapes of attribute objects) picks a
+ * candidate that is verified name by name and value by value, and the
+ * interned key comes back already hashed. Sets listed in another order get
+ * an entry of their own with the same key. Sets with array or kvlist values
+ * are not indexed: their key is built every time.
  *
- * Bounded: forgets everything when it holds `max` series (keys are rebuilt
- * identically afterwards, memos are recomputed).
+ * Bounded: forgets everything when it holds `max` entries (keys are rebuilt
+ * identically afterwards).
  */
-export class SeriesKeys<M> {
-  private readonly byPrefix = new Map<string, Map<number, Entry<M>>>();
+export class SeriesKeys {
+  private readonly byPrefix = new Map<string, Map<number, Entry>>();
   private size = 0;
 
   constructor(private readonly max: number) {}
 
   /** `prefix` should be interned (e.g. by PairKeys): it is a map key on every call. */
-  series(prefix: string, attributes: Attributes): Series<M> {
+  key(prefix: string, attributes: Attributes): string {
     const names = Object.keys(attributes);
-    const fingerprint = fingerprintOf(attributes, names);
-    if (fingerprint === null) return fresh(prefix, attributes);
+    const values = Object.values(attributes);
+    const fingerprint = fingerprintOf(names, values);
+    if (fingerprint === null) return keyOf(prefix, attributes);
     let entries = this.byPrefix.get(prefix);
     if (entries !== undefined) {
-      for (let e: Entry<M> | null = entries.get(fingerprint) ?? null; e !== null; e = e.next) {
-        if (sameSet(e, attributes, names.length)) return e;
+      for (let e: Entry | null = entries.get(fingerprint) ?? null; e !== null; e = e.next) {
+        if (sameSet(e, names, values)) return e.key;
       }
     }
     if (this.size >= this.max) {
@@ -60,33 +56,30 @@ export class SeriesKeys<M> {
       entries = new Map();
       this.byPrefix.set(prefix, entries);
     }
-    const made = fresh(prefix, attributes) as Entry<M>;
-    const entry: Entry<M> = {
-      key: made.key,
-      attributesKey: made.attributesKey,
-      memo: undefined,
+    const entry: Entry = {
+      key: keyOf(prefix, attributes),
       names,
-      values: names.map((n) => attributes[n] as Primitive),
+      values: values as Primitive[],
       next: entries.get(fingerprint) ?? null,
     };
     entries.set(fingerprint, entry);
     this.size++;
-    return entry;
+    return entry.key;
   }
 }
 
-function fresh<M>(prefix: string, attributes: Attributes): Series<M> {
-  const attrs = attributesKey(attributes);
-  return { key: `${prefix}${SEP}${attrs}`, attributesKey: attrs, memo: undefined };
+function keyOf(prefix: string, attributes: Attributes): string {
+  return `${prefix}${SEP}${attributesKey(attributes)}`;
 }
 
-/** Same keys and the same primitive values (`===`) as the entry. */
-function sameSet<M>(e: Entry<M>, a: Attributes, count: number): boolean {
-  const names = e.names;
-  if (names.length !== count) return false;
-  const values = e.values;
-  // Values are primitives, so a name `a` lacks (read through its prototype) never matches.
-  for (let i = 0; i < names.length; i++) if (a[names[i] as string] !== values[i]) return false;
+/** The same names with the same primitive values (`===`), in the same order. */
+function sameSet(e: Entry, names: readonly string[], values: readonly AttributeValue[]): boolean {
+  const known = e.names;
+  if (known.length !== names.length) return false;
+  const knownValues = e.values;
+  for (let i = 0; i < known.length; i++) {
+    if (known[i] !== names[i] || knownValues[i] !== values[i]) return false;
+  }
   return true;
 }
 
@@ -96,30 +89,29 @@ function hashString(h: number, s: string): number {
   return h;
 }
 
-function hashValue(v: AttributeValue | undefined): number | null {
-  switch (typeof v) {
-    case 'string':
-      return hashString(0x811c9dc5, v);
-    case 'number':
-      // Integer part and fraction bits; equal numbers give equal hashes (-0 and 0 included).
-      return Math.imul(v | 0, 31) ^ ((v * 65536) | 0);
-    case 'boolean':
-      return v ? 1 : 2;
-    default:
-      return v === null ? 3 : null;
-  }
-}
-
-/** Sum of per-attribute hashes (so insertion order does not matter), or null when a value is not primitive. */
-function fingerprintOf(a: Attributes, names: readonly string[]): number | null {
-  let sum = names.length;
+/** Hash of names and values in order, or null when a value is not primitive (array, kvlist). */
+function fingerprintOf(names: readonly string[], values: readonly AttributeValue[]): number | null {
+  let h = 0x811c9dc5 ^ names.length;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
-    const value = hashValue(a[name]);
-    if (value === null) return null;
     // Names come from a small vocabulary: length and ends tell them apart well enough.
-    const nameHash = Math.imul(name.length, 0x9e3779b1) ^ (name.charCodeAt(0) << 8) ^ name.charCodeAt(name.length - 1);
-    sum = (sum + Math.imul(nameHash, 0x01000193) + value) | 0;
+    h = Math.imul(h ^ name.length ^ (name.charCodeAt(0) << 8) ^ (name.charCodeAt(name.length - 1) << 16), 16777619);
+    const v = values[i];
+    switch (typeof v) {
+      case 'string':
+        h = hashString(h, v);
+        break;
+      case 'number':
+        // Integer part and fraction bits: equal numbers hash alike (-0 and 0 included).
+        h = Math.imul(h ^ (v | 0) ^ ((v * 65536) | 0), 16777619);
+        break;
+      case 'boolean':
+        h = Math.imul(h ^ (v ? 1 : 2), 16777619);
+        break;
+      default:
+        if (v !== null) return null;
+        h = Math.imul(h ^ 3, 16777619);
+    }
   }
-  return sum;
+  return h;
 }
