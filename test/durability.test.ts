@@ -92,6 +92,7 @@ describe.each([
     running.push(third);
     expect(third.output()).not.toMatch(/ingest journal: replayed/);
     expect(await edgeCalls(third.url, startedAt)).toBe(17);
+    expect((await getJson<{ ingestJournalBytes: number }>(`${third.url}/api/health`)).ingestJournalBytes).toBe(0);
   }, 120_000);
 });
 

@@ -116,6 +116,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     rollups,
     clock,
     pendingRows: () => store.pendingCount,
+    journalBytes: () => durable?.bytes ?? null,
     cluster: () => cluster?.status() ?? null,
   });
   sagaRoutes(router, { repository: sagaRepository, clock });

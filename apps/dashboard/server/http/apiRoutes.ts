@@ -15,6 +15,8 @@ export interface ApiDeps {
   rollups: RollupSource;
   clock: () => number;
   pendingRows: () => number;
+  /** Bytes in the ingest journal (acknowledged, not yet in the database); null when it is off. */
+  journalBytes?: () => number | null;
   /** This instance's place in a cluster; null for a single instance. */
   cluster?: () => { instanceId: string; alertEvaluator: boolean } | null;
 }
@@ -53,6 +55,7 @@ export function apiRoutes(deps: ApiDeps): Router {
       status: 'ok',
       uptimeSeconds: Math.round((clock() - startedAt) / 1000),
       ingestQueueDepth: deps.pendingRows(),
+      ingestJournalBytes: deps.journalBytes?.() ?? null,
       ...withCluster(deps.cluster?.() ?? null),
     },
   }));
