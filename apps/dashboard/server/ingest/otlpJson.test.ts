@@ -365,6 +365,57 @@ describe('decodeMetricsJson', () => {
     );
   });
 
+  it('reads repeated timestamps and bucket lists alike, and still rejects bad ones after good ones', () => {
+    const point = (time: unknown, bucketCounts: unknown[], explicitBounds: unknown[]) => ({
+      startTimeUnixNano: '1000000000',
+      timeUnixNano: time,
+      count: 1,
+      bucketCounts,
+      explicitBounds,
+    });
+    const body = JSON.stringify({
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'h',
+                  histogram: {
+                    aggregationTemporality: 2,
+                    dataPoints: [
+                      point('2000000000', [0, 1], [1]),
+                      point('2000000000', ['0', 2], ['2.5']),
+                      point('3000000000', [0, 3], [1]),
+                      point('', [0, 1], [1]),
+                      point('2000000000', [0, -1], [1]),
+                      point('2000000000', [0, 1], ['x']),
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const batch = decodeMetricsJson(body);
+    expect(batch.points.map((p) => [p.startTimeMs, p.timeMs])).toEqual([
+      [1000, 2000],
+      [1000, 2000],
+      [1000, 3000],
+    ]);
+    expect(batch.points.map((p) => (p.type === 'histogram' ? [p.bucketCounts, p.bounds] : null))).toEqual([
+      [[0, 1], [1]],
+      [[0, 2], [2.5]],
+      [[0, 3], [1]],
+    ]);
+    expect(batch.rejected).toBe(3);
+    expect(batch.rejectionMessage).toBe(
+      'resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.dataPoints[3].timeUnixNano: expected unsigned integer (number or decimal string) (and 2 more problems)',
+    );
+  });
+
   it('throws DecodeError for traces sent to the metrics decoder', () => {
     expect(() => decodeMetricsJson(readFileSync(`${EXAMPLES}/trace.json`))).toThrow(
       'expected resourceMetrics in the request, got keys: resourceSpans',

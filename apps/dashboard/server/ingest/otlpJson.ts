@@ -165,9 +165,22 @@ function optDouble(o: Obj, camel: string, snake: string): number | null {
   return v === undefined || v === null ? null : double(v, camel);
 }
 
+/**
+ * The last timestamp string converted, and its value in ms: the points and
+ * spans of one export mostly share their timestamps, and `Number` of a
+ * 19-digit string costs ≈ 60 ns where comparing it with the last one costs ≈ 8.
+ */
+let lastNanosText: string | null = null;
+let lastNanosMs = 0;
+
 /** Nanosecond timestamp field → ms (0 when absent, as proto3 defaults). */
 function timeMsV(v: unknown, camel: string): number {
-  return nanosToMs(optIntegerV(v, camel, true));
+  if (typeof v !== 'string') return nanosToMs(optIntegerV(v, camel, true));
+  if (v === lastNanosText) return lastNanosMs;
+  const ms = nanosToMs(integer(v, camel, true));
+  lastNanosText = v;
+  lastNanosMs = ms;
+  return ms;
 }
 
 /** A proto enum: an integer in [0, max], or one of its proto names. */
@@ -537,14 +550,21 @@ function noRecordedValue(p: Obj): boolean {
 function uintList(o: Obj, camel: string, snake: string): number[] {
   const list = optArray(o, camel, snake);
   const out: number[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = integer(list[i], `${camel}[${i}]`, true);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    // Numbers need no field name: build it only for what `integer` may reject.
+    out[i] = typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : integer(v, `${camel}[${i}]`, true);
+  }
   return out;
 }
 
 function doubleList(o: Obj, camel: string, snake: string): number[] {
   const list = optArray(o, camel, snake);
   const out: number[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = double(list[i], `${camel}[${i}]`);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    out[i] = typeof v === 'number' ? v : double(v, `${camel}[${i}]`);
+  }
   return out;
 }
 
