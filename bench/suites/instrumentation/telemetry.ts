@@ -19,6 +19,7 @@
  * global provider can be registered only once per process).
  */
 import { faultlineMetricProducer } from '@faultline/instrumentation/metric-producer';
+import { PooledIdGenerator } from '@faultline/instrumentation/setup';
 import { type Attributes, type Context, context, type Link, metrics, type SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -113,6 +114,7 @@ export function startBenchTelemetry(options: { asyncLocalStorage: boolean }): Be
   const sampler = new SwitchableSampler();
   const spans = new InMemorySpanExporter();
   const tracerProvider = new TracerProvider({
+    idGenerator: new PooledIdGenerator(), // as startTelemetry does
     sampler,
     spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
