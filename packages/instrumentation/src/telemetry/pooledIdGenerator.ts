@@ -33,10 +33,11 @@ export class PooledIdGenerator {
       }
       const id = this.hex.substring(this.position, this.position + chars);
       this.position += chars;
-      // An all-zero id is invalid in W3C trace context.
-      if (!ALL_ZEROS.test(id)) return id;
+      // An all-zero id is invalid in W3C trace context (the first-digit test spares the regex 15 times in 16).
+      if (id.charCodeAt(0) !== ZERO || !ALL_ZEROS.test(id)) return id;
     }
   }
 }
 
 const ALL_ZEROS = /^0+$/;
+const ZERO = 48; // '0'
