@@ -164,72 +164,112 @@ export function normaliseName(name: string): string {
   return name;
 }
 
-/** The model signal a metric point carries, or null when the model does not read it. */
-export function mapMetric(p: MetricPoint): Signal | null {
-  const a: Attributes = p.attributes;
-  const peer = str(a[ATTR.PEER_SERVICE]);
-  const name = normaliseName(p.name);
-  switch (name) {
-    case METRIC.CALL_DURATION:
-      return peer
-        ? { kind: 'calls', measure: 'histogram', target: peer, outcome: parseOutcome(a[ATTR.OUTCOME]) }
-        : null;
-    case METRIC.RETRY_ATTEMPTS:
+/** Reads one metric's signal from a point's attributes (and unit); `name` is the normalised name. */
+type Mapper = (a: Attributes, name: string, unit: string) => Signal | null;
+
+function peerOf(a: Attributes): string | null {
+  return str(a[ATTR.PEER_SERVICE]);
+}
+
+const callDuration: Mapper = (a) => {
+  const peer = peerOf(a);
+  return peer ? { kind: 'calls', measure: 'histogram', target: peer, outcome: parseOutcome(a[ATTR.OUTCOME]) } : null;
+};
+
+const breakerState: Mapper = (a) => {
+  const peer = peerOf(a);
+  const breaker = str(a[ATTR.BREAKER_NAME]) ?? str(a[RESILIENCE4J.TAG_NAME]);
+  const state = parseBreakerState(a[ATTR.BREAKER_STATE] ?? a[RESILIENCE4J.TAG_STATE]);
+  if (!breaker || !state) return null;
+  return { kind: 'breakerState', measure: 'gauge', breaker, dependency: peer ?? breaker, state };
+};
+
+const breakerRate: Mapper = (a, name) => {
+  const peer = peerOf(a);
+  const breaker = str(a[ATTR.BREAKER_NAME]) ?? str(a[RESILIENCE4J.TAG_NAME]);
+  if (!breaker) return null;
+  const r4j = name.startsWith('resilience4j.');
+  const rate = name === METRIC.BREAKER_FAILURE_RATE || name === RESILIENCE4J.BREAKER_FAILURE_RATE ? 'failure' : 'slow';
+  return { kind: 'breakerRate', measure: 'gauge', breaker, dependency: peer ?? breaker, rate, scale: r4j ? 0.01 : 1 };
+};
+
+function bulkheadGauge(field: BulkheadField, nameTag: string): Mapper {
+  return (a) => {
+    const peer = peerOf(a);
+    const bulkhead = str(a[nameTag]);
+    return bulkhead ? { kind: 'bulkheadGauge', measure: 'gauge', bulkhead, dependency: peer ?? bulkhead, field } : null;
+  };
+}
+
+/**
+ * Every metric name the model reads → its mapper: one map lookup per point
+ * (the name string is shared by the points of a metric, so its hash is
+ * computed once) instead of comparing it with each name in turn.
+ */
+const MAPPERS = new Map<string, Mapper>([
+  [METRIC.CALL_DURATION, callDuration],
+  [
+    METRIC.RETRY_ATTEMPTS,
+    (a) => {
+      const peer = peerOf(a);
       return peer ? { kind: 'retryAttempts', measure: 'counter', target: peer } : null;
-    case METRIC.DEPENDENCY_INFLIGHT:
+    },
+  ],
+  [
+    METRIC.DEPENDENCY_INFLIGHT,
+    (a) => {
+      const peer = peerOf(a);
       return peer ? { kind: 'inflight', measure: 'gauge', target: peer } : null;
-    case STANDARD.HTTP_SERVER_ACTIVE_REQUESTS:
-      return { kind: 'activeRequests', measure: 'gauge' };
-    case STANDARD.NODEJS_EVENTLOOP_UTILIZATION:
-      return { kind: 'eventLoopUtilization', measure: 'gauge' };
-    case STANDARD.NODEJS_EVENTLOOP_DELAY_P99:
-      return { kind: 'eventLoopDelayP99', measure: 'gauge', toMs: delayUnitToMs(p.unit) };
-    case METRIC.BREAKER_STATE:
-    case RESILIENCE4J.BREAKER_STATE: {
-      const breaker = str(a[ATTR.BREAKER_NAME]) ?? str(a[RESILIENCE4J.TAG_NAME]);
-      const state = parseBreakerState(a[ATTR.BREAKER_STATE] ?? a[RESILIENCE4J.TAG_STATE]);
-      if (!breaker || !state) return null;
-      return { kind: 'breakerState', measure: 'gauge', breaker, dependency: peer ?? breaker, state };
-    }
-    case METRIC.BREAKER_TRANSITIONS: {
+    },
+  ],
+  [STANDARD.HTTP_SERVER_ACTIVE_REQUESTS, () => ({ kind: 'activeRequests', measure: 'gauge' })],
+  [STANDARD.NODEJS_EVENTLOOP_UTILIZATION, () => ({ kind: 'eventLoopUtilization', measure: 'gauge' })],
+  [
+    STANDARD.NODEJS_EVENTLOOP_DELAY_P99,
+    (_a, _name, unit) => ({ kind: 'eventLoopDelayP99', measure: 'gauge', toMs: delayUnitToMs(unit) }),
+  ],
+  [METRIC.BREAKER_STATE, breakerState],
+  [RESILIENCE4J.BREAKER_STATE, breakerState],
+  [
+    METRIC.BREAKER_TRANSITIONS,
+    (a) => {
+      const peer = peerOf(a);
       const breaker = str(a[ATTR.BREAKER_NAME]);
       const to = parseBreakerState(a[ATTR.TRANSITION_TO]);
       if (!breaker || !to) return null;
       const from = parseBreakerState(a[ATTR.TRANSITION_FROM]);
       return { kind: 'breakerTransitions', measure: 'counter', breaker, dependency: peer ?? breaker, from, to };
-    }
-    case METRIC.BREAKER_FAILURE_RATE:
-    case METRIC.BREAKER_SLOW_CALL_RATE:
-    case RESILIENCE4J.BREAKER_FAILURE_RATE:
-    case RESILIENCE4J.BREAKER_SLOW_CALL_RATE: {
-      const breaker = str(a[ATTR.BREAKER_NAME]) ?? str(a[RESILIENCE4J.TAG_NAME]);
-      if (!breaker) return null;
-      const r4j = name.startsWith('resilience4j.');
-      const rate =
-        name === METRIC.BREAKER_FAILURE_RATE || name === RESILIENCE4J.BREAKER_FAILURE_RATE ? 'failure' : 'slow';
-      return {
-        kind: 'breakerRate',
-        measure: 'gauge',
-        breaker,
-        dependency: peer ?? breaker,
-        rate,
-        scale: r4j ? 0.01 : 1,
-      };
-    }
-    case RESILIENCE4J.BREAKER_CALLS: {
+    },
+  ],
+  [METRIC.BREAKER_FAILURE_RATE, breakerRate],
+  [METRIC.BREAKER_SLOW_CALL_RATE, breakerRate],
+  [RESILIENCE4J.BREAKER_FAILURE_RATE, breakerRate],
+  [RESILIENCE4J.BREAKER_SLOW_CALL_RATE, breakerRate],
+  [
+    RESILIENCE4J.BREAKER_CALLS,
+    (a) => {
+      const peer = peerOf(a);
       const breaker = str(a[RESILIENCE4J.TAG_NAME]);
       const kind = str(a[RESILIENCE4J.TAG_KIND]);
       const outcome = kind ? R4J_CALL_KIND[kind] : undefined;
       if (!breaker || !outcome) return null;
       return { kind: 'calls', measure: 'histogram', target: peer ?? breaker, outcome };
-    }
-    case METRIC.BULKHEAD_REJECTIONS: {
+    },
+  ],
+  [
+    METRIC.BULKHEAD_REJECTIONS,
+    (a) => {
+      const peer = peerOf(a);
       const bulkhead = str(a[ATTR.BULKHEAD_NAME]);
       return bulkhead
         ? { kind: 'bulkheadRejections', measure: 'counter', bulkhead, dependency: peer ?? bulkhead }
         : null;
-    }
-    case POLLY.STRATEGY_EVENTS: {
+    },
+  ],
+  [
+    POLLY.STRATEGY_EVENTS,
+    (a) => {
+      const peer = peerOf(a);
       const to = POLLY_BREAKER_EVENTS[str(a[POLLY.TAG_EVENT_NAME]) ?? ''];
       const pipeline = str(a[POLLY.TAG_PIPELINE_NAME]);
       const breaker = str(a[POLLY.TAG_STRATEGY_NAME]) ?? pipeline;
@@ -242,32 +282,38 @@ export function mapMetric(p: MetricPoint): Signal | null {
         from: null,
         to,
       };
-    }
-    case POLLY.PIPELINE_DURATION: {
-      const target = peer ?? str(a[POLLY.TAG_PIPELINE_NAME]);
+    },
+  ],
+  [
+    POLLY.PIPELINE_DURATION,
+    (a) => {
+      const target = peerOf(a) ?? str(a[POLLY.TAG_PIPELINE_NAME]);
       if (!target) return null;
       return { kind: 'calls', measure: 'histogram', target, outcome: pollyOutcome(str(a[POLLY.TAG_EXCEPTION_TYPE])) };
-    }
-    case POLLY.ATTEMPT_DURATION: {
-      const target = peer ?? str(a[POLLY.TAG_PIPELINE_NAME]);
+    },
+  ],
+  [
+    POLLY.ATTEMPT_DURATION,
+    (a) => {
+      const target = peerOf(a) ?? str(a[POLLY.TAG_PIPELINE_NAME]);
       return target ? { kind: 'retryAttempts', measure: 'histogramCount', target } : null;
-    }
-  }
-  const ours = OUR_BULKHEAD_FIELDS[name];
-  if (ours) {
-    const bulkhead = str(a[ATTR.BULKHEAD_NAME]);
-    return bulkhead
-      ? { kind: 'bulkheadGauge', measure: 'gauge', bulkhead, dependency: peer ?? bulkhead, field: ours }
-      : null;
-  }
-  const r4j = R4J_BULKHEAD_FIELDS[name];
-  if (r4j) {
-    const bulkhead = str(a[RESILIENCE4J.TAG_NAME]);
-    return bulkhead
-      ? { kind: 'bulkheadGauge', measure: 'gauge', bulkhead, dependency: peer ?? bulkhead, field: r4j }
-      : null;
-  }
-  return null;
+    },
+  ],
+  ...Object.entries(OUR_BULKHEAD_FIELDS).map(([name, field]): [string, Mapper] => [
+    name,
+    bulkheadGauge(field, ATTR.BULKHEAD_NAME),
+  ]),
+  ...Object.entries(R4J_BULKHEAD_FIELDS).map(([name, field]): [string, Mapper] => [
+    name,
+    bulkheadGauge(field, RESILIENCE4J.TAG_NAME),
+  ]),
+]);
+
+/** The model signal a metric point carries, or null when the model does not read it. */
+export function mapMetric(p: MetricPoint): Signal | null {
+  const name = normaliseName(p.name);
+  const mapper = MAPPERS.get(name);
+  return mapper === undefined ? null : mapper(p.attributes, name, p.unit);
 }
 
 /** Event-loop delay gauges: the runtime instrumentation reports seconds; older versions used ms/ns. */
