@@ -1,5 +1,6 @@
+import type { Span } from '@opentelemetry/api';
 import type { CallScope, Endpoint } from '../telemetry/callScope.js';
-import { enterScope, joinableScope, leaveScope, runAsCall } from '../telemetry/callScope.js';
+import { enterScope, joinableScope, leaveScope, NOOP_SPAN, runAsCall } from '../telemetry/callScope.js';
 
 /** The unit of work a policy guards: receives the signal to honour, returns a promise. */
 export type Task<T> = (signal: AbortSignal) => Promise<T>;
@@ -108,6 +109,29 @@ export class Call<T> {
 }
 
 /**
+ * A call that is its own call boundary: it carries the call scope (span,
+ * endpoint) the policies inside annotate, so a traced call allocates one
+ * object, not two. @internal
+ */
+export class BoundaryCall<T> extends Call<T> implements CallScope {
+  span: Span = NOOP_SPAN;
+  target: Span | undefined = undefined;
+
+  constructor(
+    chain: readonly Stage[],
+    fn: Task<T>,
+    readonly endpoint: Endpoint,
+  ) {
+    super(chain, fn);
+    this.scope = this;
+  }
+
+  get dependency(): string {
+    return this.endpoint.dependency;
+  }
+}
+
+/**
  * Runs `fn` through `chain` as a policy's `execute` does: joins the ambient
  * call of the same dependency if there is one, else opens a call boundary when
  * the policy knows its dependency (`endpoint`), else runs without a call span.
@@ -119,13 +143,10 @@ export function executeChain<T>(
   fn: Task<T>,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const call = new Call(chain, fn);
   const outer = signal ?? neverSignal();
   const joined = joinableScope(endpoint?.dependency);
-  if (joined !== undefined) {
-    call.scope = joined;
-    return call.invoke(0, outer);
-  }
-  if (endpoint !== undefined) return runAsCall(call, endpoint, outer);
+  if (joined === undefined && endpoint !== undefined) return runAsCall(new BoundaryCall(chain, fn, endpoint), outer);
+  const call = new Call(chain, fn);
+  call.scope = joined;
   return call.invoke(0, outer);
 }

@@ -8,7 +8,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import type { Call } from '../policies/policy.js';
+import type { BoundaryCall } from '../policies/policy.js';
 import type { FixedHistogram } from './fixedHistogram.js';
 import { callTracer, instruments } from './instruments.js';
 import { metricRoute } from './metricRoute.js';
@@ -37,25 +37,17 @@ import { durationSeries, type InflightCounter, inflightCounter } from './registr
  * with the same or no dependency joins that call; anything else starts a
  * call of its own, whose span is a child of the current one.
  */
-export class CallScope {
+export interface CallScope {
+  readonly endpoint: Endpoint;
+  /** The call span (non-recording when unsampled). */
+  readonly span: Span;
   /**
    * Span that policies annotate: the call span, or the current attempt span
    * inside a retry. Undefined when the span is not recording, so policies
    * skip attribute work entirely for unsampled calls.
    */
   target: Span | undefined;
-
-  constructor(
-    readonly endpoint: Endpoint,
-    readonly span: Span,
-    recording: boolean,
-  ) {
-    this.target = recording ? span : undefined;
-  }
-
-  get dependency(): string {
-    return this.endpoint.dependency;
-  }
+  readonly dependency: string;
 }
 
 let ambient: CallScope | undefined;
@@ -139,7 +131,8 @@ export function endpointFor(dependency: string, operation: string): Endpoint {
   return endpoint;
 }
 
-const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
+/** What a call boundary's span is while tracing is off, or before it started. @internal */
+export const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
 
 function startCallSpan(endpoint: Endpoint): Span {
   try {
@@ -190,15 +183,19 @@ function finish(scope: CallScope, outcome: Outcome, error: unknown, startedAt: n
  * context switch per call). A call that fails fast (see `Call.failedFast`) is
  * finished synchronously and its shared rejection returned as it is. @internal
  */
-export function runAsCall<T>(call: Call<T>, endpoint: Endpoint, signal: AbortSignal): Promise<T> {
+export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promise<T> {
+  const endpoint = call.endpoint;
   const inflight = endpoint.inflight;
   inflight.value++;
   const startedAt = performance.now();
   const span = startCallSpan(endpoint);
   const recording = span.isRecording();
-  if (recording) setPeerService(span, endpoint.dependency);
-  const scope = new CallScope(endpoint, span, recording);
-  call.scope = scope;
+  call.span = span;
+  if (recording) {
+    call.target = span;
+    setPeerService(span, endpoint.dependency);
+  }
+  const scope: CallScope = call;
   let pending: Promise<T>;
   try {
     pending = recording
