@@ -18,7 +18,7 @@ export interface ReplaySummary {
   replayed: number;
   /** Requests already in the rollups: fed to the saga pipeline only (its writes merge, so repeats are harmless). */
   sagasOnly: number;
-  /** Records that no longer decode (none, unless the decoders' limits shrank). */
+  /** Records that no longer decode or apply (none, unless the decoders' limits shrank or applying them fails). */
   undecodable: number;
 }
 
@@ -66,7 +66,14 @@ export class DurableIngest {
         }
         const rollups = record.segment > checkpoint;
         if (!rollups && record.signal === 'metrics') continue;
-        apply(record.signal, batch, rollups);
+        try {
+          apply(record.signal, batch, rollups);
+        } catch (error) {
+          // The request failed the same way when it came in (a 500, so its sender retried): starting matters more.
+          summary.undecodable++;
+          warn(`ingest journal: re-applying a ${record.signal} record failed (${(error as Error).message}); skipped`);
+          continue;
+        }
         if (rollups) summary.replayed++;
         else summary.sagasOnly++;
       }

@@ -1,0 +1,110 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ApplyBatch, type CheckpointStore, DurableIngest } from './durableIngest';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'faultline-durable-'));
+const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('segment-')).length;
+
+/** A store whose committed checkpoint the test sets by hand. */
+class FakeStore implements CheckpointStore {
+  committed = 0;
+  async readCheckpoint(): Promise<number> {
+    return this.committed;
+  }
+  committedSegment(): number {
+    return this.committed;
+  }
+}
+
+const traces = (name: string) =>
+  Buffer.from(
+    JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'order-service' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  name,
+                  kind: 3,
+                  startTimeUnixNano: '1700000000000000000',
+                  endTimeUnixNano: '1700000000005000000',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  );
+const metrics = Buffer.from(JSON.stringify({ resourceMetrics: [] }));
+
+describe('DurableIngest', () => {
+  it('replays what the rollups lack into the model, and spans the rollups hold into sagas only', async () => {
+    const dir = tempDir();
+    const store = new FakeStore();
+    const first = await DurableIngest.open(dir, store, () => {});
+    first.append('traces', 'json', traces('committed span'));
+    first.append('metrics', 'json', metrics);
+    store.committed = first.sealForDrain().segment; // the store committed the rows of segment 1
+    first.append('traces', 'json', traces('lost span'));
+    first.append('metrics', 'json', metrics);
+    // Killed here: nothing sealed or released.
+
+    const applied: string[] = [];
+    const apply: ApplyBatch = (signal, batch, rollups) => {
+      const name = 'spans' in batch ? (batch.spans[0]?.name ?? '') : '';
+      applied.push(`${signal}${name ? ` ${name}` : ''} → ${rollups ? 'model+sagas' : 'sagas'}`);
+    };
+    const second = await DurableIngest.open(dir, store, apply, () => {});
+    expect(applied).toEqual([
+      'traces committed span → sagas',
+      'traces lost span → model+sagas',
+      'metrics → model+sagas',
+    ]);
+    expect(second.replay).toEqual({ replayed: 2, sagasOnly: 1, undecodable: 0 });
+  });
+
+  it('deletes a segment only once both the rollups and the saga runs hold it', async () => {
+    const dir = tempDir();
+    const store = new FakeStore();
+    const durable = await DurableIngest.open(dir, store, () => {});
+    durable.append('traces', 'json', traces('a'));
+    const checkpoint = durable.sealForDrain();
+    durable.releaseDurable();
+    expect(segments(dir)).toBe(1); // neither holds it yet
+    store.committed = checkpoint.segment;
+    durable.releaseDurable();
+    expect(segments(dir)).toBe(1); // the saga runs are not written yet
+    const sagasWritten = durable.sagaTickStarting();
+    sagasWritten();
+    durable.releaseDurable();
+    expect(segments(dir)).toBe(0);
+    expect(durable.bytes).toBe(0);
+    durable.close();
+  });
+
+  it('skips a record it can no longer apply instead of refusing to start', async () => {
+    const dir = tempDir();
+    const store = new FakeStore();
+    const first = await DurableIngest.open(dir, store, () => {});
+    first.append('traces', 'json', Buffer.from('{"resourceSpans": "not a list"}'));
+    first.append('traces', 'json', traces('fine'));
+    const warnings: string[] = [];
+    const applied: string[] = [];
+    const second = await DurableIngest.open(
+      dir,
+      store,
+      (_s, batch) => applied.push(String('spans' in batch)),
+      (m) => warnings.push(m),
+    );
+    expect(applied).toEqual(['true']);
+    expect(second.replay.undecodable).toBe(1);
+    expect(warnings[0]).toMatch(/no longer decodes/);
+  });
+});
