@@ -160,7 +160,10 @@ const OUR_BULKHEAD_FIELDS: Record<string, BulkheadField> = {
 
 /** Metric name with Prometheus-style underscores turned into the dotted OTLP form (resilience4j only). */
 export function normaliseName(name: string): string {
-  if (name.startsWith('resilience4j_')) return name.replace(/_/g, '.').replace(/\.(total|seconds)$/, '');
+  // Most names are dotted already: one character tells them apart before the prefix is compared.
+  if (name.charCodeAt(12) === 95 && name.startsWith('resilience4j_')) {
+    return name.replace(/_/g, '.').replace(/\.(total|seconds)$/, '');
+  }
   return name;
 }
 
