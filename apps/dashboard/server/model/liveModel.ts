@@ -217,6 +217,9 @@ interface BreakerEntity {
 }
 
 interface BulkheadInstance {
+  /** Its bulkhead's key and its instance, for the saturation pass after a batch. */
+  readonly key: string;
+  readonly instance: string;
   fields: BulkheadFields;
   lastPointMs: number;
   lastEvalMs: number | null;
@@ -259,6 +262,17 @@ function deriveBulkhead(f: BulkheadFields): {
   const active =
     f.active ?? (f.maxAllowed !== null && f.available !== null ? Math.max(0, f.maxAllowed - f.available) : 0);
   return { active, limit: f.limit ?? f.maxAllowed ?? f.poolSize, queued: f.queued ?? 0, queueLimit: f.queueLimit };
+}
+
+/** `Object.assign(target, fields)`, spelled out: a fixed shape copies without a generic property walk. */
+function copyFields(target: BulkheadFields, f: BulkheadFields): void {
+  target.active = f.active;
+  target.queued = f.queued;
+  target.limit = f.limit;
+  target.queueLimit = f.queueLimit;
+  target.available = f.available;
+  target.maxAllowed = f.maxAllowed;
+  target.poolSize = f.poolSize;
 }
 
 function setGauge(map: Map<string, GaugeSample>, key: string, value: number, t: number): void {
@@ -370,7 +384,6 @@ export class LiveModel {
     const now = this.clock();
     this.maintain(now);
     const touched = new Set<BulkheadInstance>();
-    const touchedOwners = new Map<BulkheadInstance, { key: string; instance: string }>();
     for (const p of batch.points) {
       const signal = mapMetric(p);
       if (signal === null) {
@@ -387,17 +400,14 @@ export class LiveModel {
           this.droppedLate++;
           continue;
         }
-        this.applyGauge(signal, p, service, instance, p.value, t, touched, touchedOwners);
+        this.applyGauge(signal, p, service, instance, p.value, t, touched);
         continue;
       }
       const delta = this.delta(p, signal.measure, this.seriesKey(p, service, instance));
       if (delta === null) continue;
       this.applyDelta(signal, service, instance, delta, now);
     }
-    for (const inst of touched) {
-      const owner = touchedOwners.get(inst);
-      if (owner) this.evaluateSaturation(owner.key, owner.instance, inst, now);
-    }
+    for (const inst of touched) this.evaluateSaturation(inst.key, inst.instance, inst, now);
     this.versionCounter++;
   }
 
@@ -715,7 +725,6 @@ export class LiveModel {
     value: number,
     t: number,
     touched: Set<BulkheadInstance>,
-    owners: Map<BulkheadInstance, { key: string; instance: string }>,
   ): void {
     const start = bucketStart(t);
     switch (signal.kind) {
@@ -754,7 +763,7 @@ export class LiveModel {
       }
       case 'breakerRate': {
         const key = this.admitBreaker(service, signal.breaker, signal.dependency);
-        const sample = this.breakerSample(start, key, instance);
+        const sample = this.breakerSample(start, key, instance, service);
         const rate = value < 0 ? null : value * signal.scale;
         if (signal.rate === 'failure') sample.failureRate = rate;
         else sample.slowCallRate = rate;
@@ -763,21 +772,20 @@ export class LiveModel {
       case 'bulkheadGauge': {
         const key = this.admitBulkhead(service, signal.bulkhead, signal.dependency);
         const entity = this.bulkheads.get(key) as BulkheadEntity;
-        const inst = this.bulkheadInstance(entity, instance);
+        const inst = this.bulkheadInstance(entity, key, instance);
         inst.fields[signal.field] = value;
         inst.lastPointMs = Math.max(inst.lastPointMs, t);
-        const acc = this.bulkheadAcc(start, key);
+        const acc = this.bulkheadAcc(start, key, service);
         let sample = acc.instances.get(instance);
         if (!sample) {
           sample = { ...emptyFields(), activeMax: 0, queuedMax: 0 };
           acc.instances.set(instance, sample);
         }
-        Object.assign(sample, inst.fields);
+        copyFields(sample, inst.fields);
         const d = deriveBulkhead(inst.fields);
         sample.activeMax = Math.max(sample.activeMax, d.active);
         sample.queuedMax = Math.max(sample.queuedMax, d.queued);
         touched.add(inst);
-        owners.set(inst, { key, instance });
         return;
       }
       default:
@@ -962,10 +970,10 @@ export class LiveModel {
     return inst;
   }
 
-  private bulkheadInstance(entity: BulkheadEntity, instance: string): BulkheadInstance {
+  private bulkheadInstance(entity: BulkheadEntity, key: string, instance: string): BulkheadInstance {
     let inst = entity.instances.get(instance);
     if (!inst) {
-      inst = { fields: emptyFields(), lastPointMs: 0, lastEvalMs: null };
+      inst = { key, instance, fields: emptyFields(), lastPointMs: 0, lastEvalMs: null };
       entity.instances.set(instance, inst);
       if (entity.instances.size > MAX_INSTANCES_PER_ENTITY) {
         const oldest = entity.instances.keys().next().value;
@@ -1085,7 +1093,8 @@ export class LiveModel {
     return acc;
   }
 
-  private breakerAcc(start: number, key: string): BreakerAcc {
+  /** `service`: the breaker's service when the caller knows it (saves looking the entity up). */
+  private breakerAcc(start: number, key: string, service?: string): BreakerAcc {
     const b = this.bucket(start);
     let acc = b.breakers.get(key);
     if (!acc) {
@@ -1093,13 +1102,13 @@ export class LiveModel {
       b.breakers.set(key, acc);
     }
     this.mark(start, 'breakers', key);
-    const e = this.breakers.get(key);
-    if (e) this.serviceAcc(start, e.service);
+    const owner = service ?? this.breakers.get(key)?.service;
+    if (owner !== undefined) this.serviceAcc(start, owner);
     return acc;
   }
 
-  private breakerSample(start: number, key: string, instance: string): BreakerSample {
-    const acc = this.breakerAcc(start, key);
+  private breakerSample(start: number, key: string, instance: string, service?: string): BreakerSample {
+    const acc = this.breakerAcc(start, key, service);
     let s = acc.instances.get(instance);
     if (!s) {
       const inst = this.breakers.get(key)?.instances.get(instance);
@@ -1109,7 +1118,8 @@ export class LiveModel {
     return s;
   }
 
-  private bulkheadAcc(start: number, key: string): BulkheadAcc {
+  /** `service`: the bulkhead's service when the caller knows it (saves looking the entity up). */
+  private bulkheadAcc(start: number, key: string, service?: string): BulkheadAcc {
     const b = this.bucket(start);
     let acc = b.bulkheads.get(key);
     if (!acc) {
@@ -1117,8 +1127,8 @@ export class LiveModel {
       b.bulkheads.set(key, acc);
     }
     this.mark(start, 'bulkheads', key);
-    const e = this.bulkheads.get(key);
-    if (e) this.serviceAcc(start, e.service);
+    const owner = service ?? this.bulkheads.get(key)?.service;
+    if (owner !== undefined) this.serviceAcc(start, owner);
     return acc;
   }
 
