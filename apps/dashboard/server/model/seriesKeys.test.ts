@@ -79,3 +79,14 @@ describe('SeriesKeys', () => {
     }
   });
 });
+
+describe('SeriesKeys under fingerprint collisions', () => {
+  it('answers exact keys when many sets share a fingerprint (names alike in length and ends)', () => {
+    const index = new SeriesKeys(1000);
+    // n100, n110, … n990: same length, first and last character, same value: one fingerprint for all 90.
+    const sets: Attributes[] = Array.from({ length: 90 }, (_, i) => ({ [`n${i + 10}0`]: 1 }));
+    for (let round = 0; round < 2; round++) {
+      for (const a of sets) expect(index.key(P, a)).toBe(`${P}${SEP}${attributesKey(a)}`);
+    }
+  });
+});

@@ -2,6 +2,9 @@ import type { Attributes, AttributeValue } from '../ingest/telemetry';
 import { attributesKey } from './metricMapping';
 import { SEP } from './pairKeys';
 
+/** Entries kept per prefix and fingerprint; sets beyond them get their key built every time. */
+const MAX_CHAIN = 8;
+
 type Primitive = string | number | boolean | null;
 
 interface Entry {
@@ -43,9 +46,13 @@ export class SeriesKeys {
     if (fingerprint === null) return keyOf(prefix, attributes);
     let entries = this.byPrefix.get(prefix);
     if (entries !== undefined) {
+      let depth = 0;
       for (let e: Entry | null = entries.get(fingerprint) ?? null; e !== null; e = e.next) {
         if (sameSet(e, names, values)) return e.key;
+        depth++;
       }
+      // Sets crafted to share a fingerprint must not make every lookup a long scan.
+      if (depth >= MAX_CHAIN) return keyOf(prefix, attributes);
     }
     if (this.size >= this.max) {
       this.byPrefix.clear();
