@@ -529,3 +529,33 @@ describe('LiveModel — bounded memory', () => {
     expect(countsFor([1]).length).toBe(16);
   });
 });
+
+describe('LiveModel — a transition listener that drains mid-batch', () => {
+  it('still queues what the rest of the batch changes, the service included', () => {
+    const c = fakeClock(T0);
+    const model = new LiveModel({ clock: c.clock });
+    c.set(T0 + 1000);
+    model.ingestMetrics(metrics(...breakerStateGauges('closed', T0 + 1000)));
+    model.drainDirty();
+    let drainedByListener = 0;
+    model.onBreakerTransition(() => {
+      drainedByListener += model.drainDirty().services.length;
+    });
+    c.set(T0 + 2000);
+    model.ingestMetrics(
+      metrics(
+        ...breakerStateGauges('open', T0 + 2000),
+        gaugePoint(METRIC.BULKHEAD_ACTIVE, {
+          service: 'order',
+          attributes: { [ATTR.BULKHEAD_NAME]: 'payment-pool', [ATTR.PEER_SERVICE]: 'payment' },
+          value: 3,
+          timeMs: T0 + 2000,
+        }),
+      ),
+    );
+    expect(drainedByListener).toBe(1);
+    const after = model.drainDirty();
+    expect(after.bulkheads.map((b) => b.name)).toEqual(['payment-pool']);
+    expect(after.services.map((s) => s.service)).toEqual(['order']);
+  });
+});

@@ -360,6 +360,13 @@ export class LiveModel {
   private adoptingRemote = false;
   private readonly listeners = new Set<(t: BreakerTransition) => void>();
   private lastPruneMs = 0;
+  /**
+   * The last `serviceAcc` answer, while one metric batch is ingested: every
+   * point touches its service's accumulator, and within a batch nothing
+   * drains the dirty sets, so a repeat only needs the same answer (an
+   * eviction, which purges buckets, forgets it).
+   */
+  private serviceMemo: { start: number; name: string; acc: ServiceAcc | null } | null = null;
   private droppedLate = 0;
   private droppedTransitions = 0;
   private ignoredPoints = 0;
@@ -383,6 +390,16 @@ export class LiveModel {
   ingestMetrics(batch: MetricBatch): void {
     const now = this.clock();
     this.maintain(now);
+    this.serviceMemo = { start: Number.NaN, name: '', acc: null };
+    try {
+      this.ingestPoints(batch, now);
+    } finally {
+      this.serviceMemo = null;
+    }
+    this.versionCounter++;
+  }
+
+  private ingestPoints(batch: MetricBatch, now: number): void {
     const touched = new Set<BulkheadInstance>();
     for (const p of batch.points) {
       const signal = mapMetric(p);
@@ -408,7 +425,6 @@ export class LiveModel {
       this.applyDelta(signal, service, instance, delta, now);
     }
     for (const inst of touched) this.evaluateSaturation(inst.key, inst.instance, inst, now);
-    this.versionCounter++;
   }
 
   ingestSpans(batch: TraceBatch): void {
@@ -942,6 +958,8 @@ export class LiveModel {
         // A failing listener must not break ingest or the other listeners.
       }
     }
+    // A listener may have drained the dirty sets: the next service touch must mark again.
+    if (this.serviceMemo !== null) this.serviceMemo.acc = null;
   }
 
   private storeTransition(s: StoredTransition): void {
@@ -1040,6 +1058,7 @@ export class LiveModel {
   /** Forget an evicted entity's buckets too, so memory stays within caps × buckets. */
   private purge(type: EntityType, key: string): void {
     for (const b of this.buckets.values()) b[type].delete(key);
+    if (this.serviceMemo !== null) this.serviceMemo.acc = null;
   }
 
   private bucket(start: number): Bucket {
@@ -1083,6 +1102,8 @@ export class LiveModel {
   }
 
   private serviceAcc(start: number, name: string): ServiceAcc {
+    const memo = this.serviceMemo;
+    if (memo !== null && memo.acc !== null && memo.start === start && memo.name === name) return memo.acc;
     const b = this.bucket(start);
     let acc = b.services.get(name);
     if (!acc) {
@@ -1090,6 +1111,11 @@ export class LiveModel {
       b.services.set(name, acc);
     }
     this.mark(start, 'services', name);
+    if (memo !== null) {
+      memo.start = start;
+      memo.name = name;
+      memo.acc = acc;
+    }
     return acc;
   }
 
