@@ -39,6 +39,7 @@ const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** Store queue depth above which ingest answers 503 + Retry-After instead of buffering without bound. */
 const MAX_PENDING_ROWS = 150_000;
 const ALERT_TICK_MS = 5000;
+const ACCEPTED = { ok: true } as const;
 
 /**
  * Compose the dashboard process: OTLP ingest → live model → store, the JSON
@@ -88,12 +89,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       if (store.pendingCount > MAX_PENDING_ROWS) {
         return { ok: false, status: 503, retryAfterSeconds: 2 };
       }
-      // Journaled before the 200, so a crash before the next store commit loses nothing.
-      if (durable && !durable.append(signal, request.encoding, request.body)) {
-        return { ok: false, status: 503, retryAfterSeconds: 2 };
-      }
+      // Journaled before the 200, so a crash before the next store commit loses nothing. The model
+      // takes the batch now, in the same turn as the append: a seal never falls between the two.
+      const written = durable?.append(signal, request.encoding, request.body);
+      if (written === false) return { ok: false, status: 503, retryAfterSeconds: 2 };
       apply(signal, batch, true);
-      return { ok: true };
+      return written === undefined ? ACCEPTED : written.then(() => ACCEPTED);
     },
   });
 
@@ -246,7 +247,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         store.enqueue(model.drainDirty(), finalCheckpoint);
         await store.flush();
         // What the flushes made durable leaves the journal; anything a failed write kept is replayed next start.
-        durable?.close();
+        await durable?.close();
         await store.close();
         await closeNext?.();
         server.closeAllConnections();

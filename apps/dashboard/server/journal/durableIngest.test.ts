@@ -49,12 +49,14 @@ describe('DurableIngest', () => {
     const dir = tempDir();
     const store = new FakeStore();
     const first = await DurableIngest.open(dir, store, () => {});
-    first.append('traces', 'json', traces('committed span'));
-    first.append('metrics', 'json', metrics);
+    const written = [
+      first.append('traces', 'json', traces('committed span')),
+      first.append('metrics', 'json', metrics),
+    ];
     store.committed = first.sealForDrain().segment; // the store committed the rows of segment 1
-    first.append('traces', 'json', traces('lost span'));
-    first.append('metrics', 'json', metrics);
-    // Killed here: nothing sealed or released.
+    written.push(first.append('traces', 'json', traces('lost span')), first.append('metrics', 'json', metrics));
+    await Promise.all(written);
+    // Killed here, once the requests were acknowledged: nothing sealed or released.
 
     const applied: string[] = [];
     const apply: ApplyBatch = (signal, batch, rollups) => {
@@ -74,27 +76,35 @@ describe('DurableIngest', () => {
     const dir = tempDir();
     const store = new FakeStore();
     const durable = await DurableIngest.open(dir, store, () => {});
-    durable.append('traces', 'json', traces('a'));
+    await durable.append('traces', 'json', traces('a'));
     const checkpoint = durable.sealForDrain();
-    durable.releaseDurable();
+    await durable.close(); // waits for the sealed segment's file to close, releases nothing yet
+    expect(segments(dir)).toBe(1);
+    const reopened = await DurableIngest.open(
+      dir,
+      store,
+      () => {},
+      () => {},
+    );
+    reopened.releaseDurable();
     expect(segments(dir)).toBe(1); // neither holds it yet
     store.committed = checkpoint.segment;
-    durable.releaseDurable();
+    reopened.releaseDurable();
     expect(segments(dir)).toBe(1); // the saga runs are not written yet
-    const sagasWritten = durable.sagaTickStarting();
+    const sagasWritten = reopened.sagaTickStarting();
     sagasWritten();
-    durable.releaseDurable();
+    reopened.releaseDurable();
     expect(segments(dir)).toBe(0);
-    expect(durable.bytes).toBe(0);
-    durable.close();
+    expect(reopened.bytes).toBe(0);
+    await reopened.close();
   });
 
   it('skips a record it can no longer apply instead of refusing to start', async () => {
     const dir = tempDir();
     const store = new FakeStore();
     const first = await DurableIngest.open(dir, store, () => {});
-    first.append('traces', 'json', Buffer.from('{"resourceSpans": "not a list"}'));
-    first.append('traces', 'json', traces('fine'));
+    await first.append('traces', 'json', Buffer.from('{"resourceSpans": "not a list"}'));
+    await first.append('traces', 'json', traces('fine'));
     const warnings: string[] = [];
     const applied: string[] = [];
     const second = await DurableIngest.open(

@@ -29,7 +29,7 @@ export interface ReplaySummary {
  * both the rollups and the saga runs they fed are in the database.
  *
  *   const durable = await DurableIngest.open(dir, store, apply)  // replays what a crash left
- *   accept:   if (!durable.append(signal, encoding, body)) → 503
+ *   accept:   const written = durable.append(signal, encoding, body); false → 503, else 200 once it resolves
  *   persist:  store.enqueue(model.drainDirty(), durable.sealForDrain()); durable.releaseDurable()
  *   sagas:    sagas.tick(now, durable.sagaTickStarting())
  */
@@ -80,7 +80,7 @@ export class DurableIngest {
       journal.startAfter(checkpoint);
       return new DurableIngest(journal, store, summary);
     } catch (error) {
-      journal.close();
+      await journal.close();
       throw error;
     }
   }
@@ -94,8 +94,11 @@ export class DurableIngest {
     return this.journal.bytes;
   }
 
-  /** Journals an accepted request before it is acknowledged; false: do not acknowledge (503). */
-  append(signal: JournalSignal, encoding: JournalEncoding, body: Buffer): boolean {
+  /**
+   * Journals an accepted request: acknowledge it once the promise resolves.
+   * false: the journal is full, do not acknowledge (503).
+   */
+  append(signal: JournalSignal, encoding: JournalEncoding, body: Buffer): Promise<void> | false {
     return this.journal.append(signal, encoding, body);
   }
 
@@ -122,8 +125,9 @@ export class DurableIngest {
   }
 
   /** After the final flushes of shutdown: releases what they made durable and gives the directory up. */
-  close(): void {
+  async close(): Promise<void> {
+    await this.journal.sealedWritten();
     this.releaseDurable();
-    this.journal.close();
+    await this.journal.close();
   }
 }

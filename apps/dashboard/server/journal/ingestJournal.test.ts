@@ -21,13 +21,17 @@ function replayed(journal: IngestJournal) {
 }
 
 describe('IngestJournal', () => {
-  it('gives back what was appended, by segment, after the process that wrote it is gone', () => {
+  it('gives back what was appended, by segment, after the process that wrote it is gone', async () => {
     const dir = tempDir();
     const first = IngestJournal.open(dir, { warn: () => {} });
-    expect(first.append('traces', 'json', body('{"a":1}'))).toBe(true);
-    expect(first.append('metrics', 'protobuf', body('\u0001\u0002'))).toBe(true);
+    const written = [
+      first.append('traces', 'json', body('{"a":1}')),
+      first.append('metrics', 'protobuf', body('\u0001\u0002')),
+    ];
     expect(first.seal()).toBe(1);
-    expect(first.append('metrics', 'json', body('{"b":2}'))).toBe(true);
+    written.push(first.append('metrics', 'json', body('{"b":2}')));
+    expect(written).not.toContain(false);
+    await Promise.all(written);
     expect(first.sealedThrough).toBe(1);
     expect(first.bytes).toBe(3 * 16 + 7 + 2 + 7);
     // No close(): a killed process does not get to seal or unlock.
@@ -40,79 +44,99 @@ describe('IngestJournal', () => {
       { segment: 2, signal: 'metrics', encoding: 'json', body: '{"b":2}' },
     ]);
     // New appends go to a new segment, never into one that may end torn.
-    second.append('traces', 'json', body('{"c":3}'));
+    await second.append('traces', 'json', body('{"c":3}'));
     expect(segments(dir)).toEqual(['segment-000000000001.log', 'segment-000000000002.log', 'segment-000000000003.log']);
-    second.close();
+    await second.close();
   });
 
-  it('deletes sealed segments once released, and never the one being written', () => {
+  it('deletes sealed segments once released and written, and never the one being written', async () => {
     const dir = tempDir();
     const journal = IngestJournal.open(dir);
-    journal.append('traces', 'json', body('one'));
+    void journal.append('traces', 'json', body('one'));
     const sealed = journal.seal();
-    journal.append('traces', 'json', body('two'));
+    const two = journal.append('traces', 'json', body('two'));
+    await journal.sealedWritten();
     journal.release(sealed);
     expect(segments(dir)).toEqual(['segment-000000000002.log']);
     journal.release(99);
     expect(segments(dir)).toEqual(['segment-000000000002.log']);
     expect(journal.bytes).toBe(16 + 3);
-    journal.release(journal.seal());
+    await two;
+    const last = journal.seal();
+    await journal.sealedWritten();
+    journal.release(last);
     expect(segments(dir)).toEqual([]);
     expect(journal.bytes).toBe(0);
-    journal.close();
+    await journal.close();
   });
 
-  it('numbers new segments above the database checkpoint', () => {
+  it('numbers new segments above the database checkpoint', async () => {
     const dir = tempDir();
     const journal = IngestJournal.open(dir);
     journal.startAfter(41);
     expect(journal.sealedThrough).toBe(41);
-    journal.append('traces', 'json', body('x'));
+    await journal.append('traces', 'json', body('x'));
     expect(journal.seal()).toBe(42);
     expect(segments(dir)).toEqual(['segment-000000000042.log']);
-    journal.close();
+    await journal.close();
   });
 
-  it('replays up to a record cut short by a crash mid-append, and says so', () => {
+  it('writes concurrent appends whole and in order, several to a write', async () => {
     const dir = tempDir();
     const journal = IngestJournal.open(dir);
-    journal.append('traces', 'json', body('kept'));
-    journal.append('traces', 'json', body('torn record'));
+    const bodies = Array.from({ length: 200 }, (_, i) => body(`request ${i} `.repeat((i % 7) + 1)));
+    await Promise.all(bodies.map((b, i) => journal.append(i % 2 ? 'traces' : 'metrics', 'json', b)));
+    const reopened = IngestJournal.open(dir);
+    expect(replayed(reopened).map((r) => r.body)).toEqual(bodies.map((b) => b.toString()));
+    await reopened.close();
+  });
+
+  it('replays up to a record cut short by a crash mid-append, and says so', async () => {
+    const dir = tempDir();
+    const journal = IngestJournal.open(dir);
+    await Promise.all([
+      journal.append('traces', 'json', body('kept')),
+      journal.append('traces', 'json', body('torn record')),
+    ]);
     const file = path.join(dir, segments(dir)[0]!);
     truncateSync(file, 16 + 4 + 16 + 5);
     const warnings: string[] = [];
     const reopened = IngestJournal.open(dir, { warn: (m) => warnings.push(m) });
     expect(replayed(reopened).map((r) => r.body)).toEqual(['kept']);
     expect(warnings).toEqual([expect.stringMatching(/replay stopped at a partial record at byte 20/)]);
-    reopened.close();
+    await reopened.close();
   });
 
-  it('stops at a record whose bytes changed on disk', () => {
+  it('stops at a record whose header changed on disk', async () => {
     const dir = tempDir();
     const journal = IngestJournal.open(dir);
-    journal.append('metrics', 'json', body('first'));
-    journal.append('metrics', 'json', body('second'));
+    await Promise.all([
+      journal.append('metrics', 'json', body('first')),
+      journal.append('metrics', 'json', body('second')),
+    ]);
     const file = path.join(dir, segments(dir)[0]!);
     const bytes = readFileSync(file);
-    bytes[16 + 5 + 16] = 0x58; // first byte of the second body
+    bytes[16 + 5 + 4] = 2; // the second record's length: 6 → 2
     writeFileSync(file, bytes);
     const warnings: string[] = [];
     const reopened = IngestJournal.open(dir, { warn: (m) => warnings.push(m) });
     expect(replayed(reopened).map((r) => r.body)).toEqual(['first']);
-    expect(warnings[0]).toMatch(/checksum mismatch at byte 21/);
-    reopened.close();
+    expect(warnings[0]).toMatch(/header checksum mismatch at byte 21/);
+    await reopened.close();
   });
 
-  it('refuses appends beyond its size limit instead of growing without bound', () => {
+  it('refuses appends beyond its size limit instead of growing without bound', async () => {
     const journal = IngestJournal.open(tempDir(), { maxBytes: 100 });
-    expect(journal.append('traces', 'json', Buffer.alloc(60))).toBe(true);
+    expect(journal.append('traces', 'json', Buffer.alloc(60))).toBeInstanceOf(Promise);
     expect(journal.append('traces', 'json', Buffer.alloc(60))).toBe(false);
-    journal.release(journal.seal());
-    expect(journal.append('traces', 'json', Buffer.alloc(60))).toBe(true);
-    journal.close();
+    const sealed = journal.seal();
+    await journal.sealedWritten();
+    journal.release(sealed);
+    expect(journal.append('traces', 'json', Buffer.alloc(60))).toBeInstanceOf(Promise);
+    await journal.close();
   });
 
-  it('belongs to one live process at a time', () => {
+  it('belongs to one live process at a time', async () => {
     const dir = tempDir();
     // The test runner's parent process is alive and is not this one.
     writeFileSync(path.join(dir, 'LOCK'), `${process.ppid}\n`);
@@ -123,7 +147,7 @@ describe('IngestJournal', () => {
     writeFileSync(path.join(dir, 'LOCK'), '999999999\n');
     const journal = IngestJournal.open(dir);
     expect(readFileSync(path.join(dir, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
-    journal.close();
+    await journal.close();
     expect(readdirSync(dir)).not.toContain('LOCK');
   });
 });

@@ -7,14 +7,17 @@ import { crc32 } from 'node:zlib';
  *
  *   0  u32  MAGIC
  *   4  u32  body length
- *   8  u32  CRC-32 of bytes 12… (kind bytes and body)
+ *   8  u32  CRC-32 of bytes 0–7 and 12–15 (the header)
  *  12  u8   signal (0 traces, 1 metrics)
  *  13  u8   encoding (0 json, 1 protobuf)
  *  14  u16  reserved (0)
  *  16       body
  *
- * A process killed mid-append leaves a short or corrupt last record; the
- * reader stops there (see {@link readRecords}).
+ * A process killed mid-append leaves a short last record; the reader stops
+ * there (see {@link readRecords}). The body has no checksum: the journal
+ * promises to survive the process dying (writes are in the page cache, and
+ * appends are serialized, so a file never has a hole), not a disk or power
+ * failure; a CRC of the body cost ≈ 140 µs per MiB on the request path.
  */
 
 export type JournalSignal = 'traces' | 'metrics';
@@ -39,8 +42,12 @@ export function encodeHeader(signal: JournalSignal, encoding: JournalEncoding, b
   header.writeUInt8(signal === 'traces' ? 0 : 1, 12);
   header.writeUInt8(encoding === 'json' ? 0 : 1, 13);
   header.writeUInt16LE(0, 14);
-  header.writeUInt32LE(crc32(body, crc32(header.subarray(12, 16))), 8);
+  header.writeUInt32LE(headerChecksum(header), 8);
   return header;
+}
+
+function headerChecksum(header: Buffer): number {
+  return crc32(header.subarray(12, 16), crc32(header.subarray(0, 8)));
 }
 
 export interface ReadResult {
@@ -71,13 +78,12 @@ export function readRecords(bytes: Buffer): ReadResult {
 
 function recordProblem(bytes: Buffer, offset: number): string | null {
   if (bytes.length - offset < HEADER_BYTES) return `a partial header at byte ${offset}`;
-  if (bytes.readUInt32LE(offset) !== MAGIC) return `no record marker at byte ${offset}`;
-  const length = bytes.readUInt32LE(offset + 4);
+  const header = bytes.subarray(offset, offset + HEADER_BYTES);
+  if (header.readUInt32LE(0) !== MAGIC) return `no record marker at byte ${offset}`;
+  if (headerChecksum(header) !== header.readUInt32LE(8)) return `a header checksum mismatch at byte ${offset}`;
+  const length = header.readUInt32LE(4);
   if (length > MAX_BODY_BYTES) return `an impossible length at byte ${offset}`;
+  if (header[12]! > 1 || header[13]! > 1) return `an unknown record kind at byte ${offset}`;
   if (bytes.length - offset - HEADER_BYTES < length) return `a partial record at byte ${offset}`;
-  const kinds = bytes.subarray(offset + 12, offset + 16);
-  if (kinds[0]! > 1 || kinds[1]! > 1) return `an unknown record kind at byte ${offset}`;
-  const body = bytes.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length);
-  if (crc32(body, crc32(kinds)) !== bytes.readUInt32LE(offset + 8)) return `a checksum mismatch at byte ${offset}`;
   return null;
 }
