@@ -94,7 +94,7 @@ describe('DurableIngest', () => {
     const sagasWritten = reopened.sagaTickStarting();
     sagasWritten();
     reopened.releaseDurable();
-    expect(segments(dir)).toBe(0);
+    await expect.poll(() => segments(dir)).toBe(0); // deleted off the event loop
     expect(reopened.bytes).toBe(0);
     await reopened.close();
   });

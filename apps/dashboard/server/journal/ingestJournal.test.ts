@@ -57,7 +57,7 @@ describe('IngestJournal', () => {
     const two = journal.append('traces', 'json', body('two'));
     await journal.sealedWritten();
     journal.release(sealed);
-    expect(segments(dir)).toEqual(['segment-000000000002.log']);
+    await expect.poll(() => segments(dir)).toEqual(['segment-000000000002.log']); // deleted off the event loop
     journal.release(99);
     expect(segments(dir)).toEqual(['segment-000000000002.log']);
     expect(journal.bytes).toBe(16 + 3);
@@ -65,7 +65,7 @@ describe('IngestJournal', () => {
     const last = journal.seal();
     await journal.sealedWritten();
     journal.release(last);
-    expect(segments(dir)).toEqual([]);
+    await expect.poll(() => segments(dir)).toEqual([]);
     expect(journal.bytes).toBe(0);
     await journal.close();
   });
