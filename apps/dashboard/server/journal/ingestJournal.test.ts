@@ -33,7 +33,7 @@ describe('IngestJournal', () => {
     expect(written).not.toContain(false);
     await Promise.all(written);
     expect(first.sealedThrough).toBe(1);
-    expect(first.bytes).toBe(3 * 16 + 7 + 2 + 7);
+    expect(first.bytes).toBe(3 * 20 + 7 + 2 + 7);
     // No close(): a killed process does not get to seal or unlock.
     const second = IngestJournal.open(dir, { warn: () => {} });
     expect(second.id).toBe(first.id);
@@ -60,7 +60,7 @@ describe('IngestJournal', () => {
     await expect.poll(() => segments(dir)).toEqual(['segment-000000000002.log']); // deleted off the event loop
     journal.release(99);
     expect(segments(dir)).toEqual(['segment-000000000002.log']);
-    expect(journal.bytes).toBe(16 + 3);
+    expect(journal.bytes).toBe(20 + 3);
     await two;
     const last = journal.seal();
     await journal.sealedWritten();
@@ -81,6 +81,23 @@ describe('IngestJournal', () => {
     await journal.close();
   });
 
+  it('reuses released segment files, and replays none of what an earlier use left in them', async () => {
+    const dir = tempDir();
+    const journal = IngestJournal.open(dir);
+    await journal.append('traces', 'json', body('a long record from the first use of the file'));
+    const first = journal.seal();
+    await journal.sealedWritten();
+    journal.release(first);
+    expect(readdirSync(dir).filter((f) => f.startsWith('spare-'))).toHaveLength(1);
+    await journal.append('metrics', 'json', body('short'));
+    expect(readdirSync(dir).filter((f) => f.startsWith('spare-'))).toHaveLength(0);
+    expect(segments(dir)).toEqual(['segment-000000000002.log']);
+    // Killed now: segment 2's file still holds the tail of segment 1's record after its own.
+    const reopened = IngestJournal.open(dir, { warn: (m) => expect.fail(m) });
+    expect(replayed(reopened)).toEqual([{ segment: 2, signal: 'metrics', encoding: 'json', body: 'short' }]);
+    await reopened.close();
+  });
+
   it('writes concurrent appends whole and in order, several to a write', async () => {
     const dir = tempDir();
     const journal = IngestJournal.open(dir);
@@ -99,11 +116,11 @@ describe('IngestJournal', () => {
       journal.append('traces', 'json', body('torn record')),
     ]);
     const file = path.join(dir, segments(dir)[0]!);
-    truncateSync(file, 16 + 4 + 16 + 5);
+    truncateSync(file, 20 + 4 + 20 + 5);
     const warnings: string[] = [];
     const reopened = IngestJournal.open(dir, { warn: (m) => warnings.push(m) });
     expect(replayed(reopened).map((r) => r.body)).toEqual(['kept']);
-    expect(warnings).toEqual([expect.stringMatching(/replay stopped at a partial record at byte 20/)]);
+    expect(warnings).toEqual([expect.stringMatching(/replay stopped at a partial record at byte 24/)]);
     await reopened.close();
   });
 
@@ -116,12 +133,12 @@ describe('IngestJournal', () => {
     ]);
     const file = path.join(dir, segments(dir)[0]!);
     const bytes = readFileSync(file);
-    bytes[16 + 5 + 4] = 2; // the second record's length: 6 → 2
+    bytes[20 + 5 + 4] = 2; // the second record's length: 6 → 2
     writeFileSync(file, bytes);
     const warnings: string[] = [];
     const reopened = IngestJournal.open(dir, { warn: (m) => warnings.push(m) });
     expect(replayed(reopened).map((r) => r.body)).toEqual(['first']);
-    expect(warnings[0]).toMatch(/header checksum mismatch at byte 21/);
+    expect(warnings[0]).toMatch(/header checksum mismatch at byte 25/);
     await reopened.close();
   });
 

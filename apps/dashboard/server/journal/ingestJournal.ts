@@ -6,6 +6,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   statSync,
   unlink,
   writeFileSync,
@@ -41,6 +42,9 @@ export interface ReplayedRecord extends JournalRecord {
 }
 
 const SEGMENT = /^segment-(\d{12})\.log$/;
+const SPARE = /^spare-(\d+)\.log$/;
+/** Released segment files kept for reuse: enough for the segments sealed while a store write is under way. */
+const MAX_SPARES = 3;
 const ID_FILE = 'JOURNAL_ID';
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
@@ -55,6 +59,8 @@ const segmentName = (seq: number) => `segment-${String(seq).padStart(12, '0')}.l
 class Segment {
   fd: number | undefined = undefined;
   bytes = 0;
+  /** Where the next write goes (writes are positional: a reused file is overwritten from the start). */
+  private position = 0;
   /** No more appends: close once the queue is written. */
   sealed = false;
   /** File closed (or never opened): safe to delete. */
@@ -69,6 +75,8 @@ class Segment {
     private readonly warn: (message: string) => void,
     /** Found on disk at open: already written and closed. */
     existing?: number,
+    /** A released segment's file to overwrite instead of growing a new one. */
+    private readonly reuse?: string,
   ) {
     if (existing !== undefined) {
       this.bytes = existing;
@@ -79,12 +87,18 @@ class Segment {
 
   /** Queues a record; resolves once it is in the file (or the write failed, which was reported). */
   append(header: Buffer, body: Buffer): Promise<void> {
-    this.fd ??= openSync(this.file, 'wx');
+    this.fd ??= this.open();
     this.queue.push(header, body);
     this.bytes += header.length + body.length;
     const written = new Promise<void>((resolve) => this.waiters.push(resolve));
     this.writeQueued();
     return written;
+  }
+
+  private open(): number {
+    if (this.reuse === undefined) return openSync(this.file, 'wx');
+    renameSync(this.reuse, this.file);
+    return openSync(this.file, 'r+');
   }
 
   seal(): void {
@@ -117,8 +131,9 @@ class Segment {
 
   /** `writev` until every byte is written (a regular file takes a short write only when the disk is full). */
   private writeAll(buffers: Buffer[], done: (error: Error | null) => void): void {
-    writev(this.fd as number, buffers, (error, written) => {
+    writev(this.fd as number, buffers, this.position, (error, written) => {
       if (error !== null) return done(error);
+      this.position += written;
       let rest = written;
       let i = 0;
       while (i < buffers.length && rest >= buffers[i]!.length) rest -= buffers[i++]!.length;
@@ -166,6 +181,9 @@ export class IngestJournal {
   /** Segments on disk, oldest first; the last one may be open for appends. */
   private readonly segments: Segment[] = [];
   private current: Segment | undefined = undefined;
+  /** Files of released segments, overwritten by the next segments (growing a file costs 3× overwriting one). */
+  private readonly spares: string[] = [];
+  private spareSerial = 0;
   private nextSeq: number;
   private totalBytes = 0;
   private closed = false;
@@ -182,6 +200,11 @@ export class IngestJournal {
     if (!existsSync(idFile)) writeFileSync(idFile, `${randomUUID()}\n`);
     this.id = readFileSync(idFile, 'utf8').trim();
     for (const name of readdirSync(dir).sort()) {
+      if (SPARE.test(name)) {
+        this.spares.push(path.join(dir, name));
+        this.spareSerial = Math.max(this.spareSerial, Number(SPARE.exec(name)?.[1]));
+        continue;
+      }
       const match = SEGMENT.exec(name);
       if (match === null) continue;
       const file = path.join(dir, name);
@@ -233,7 +256,7 @@ export class IngestJournal {
   *replay(): Generator<ReplayedRecord> {
     for (const segment of this.segments.filter((s) => s !== this.current)) {
       const name = segmentName(segment.seq);
-      const read = readRecords(readFileSync(path.join(this.dir, name)));
+      const read = readRecords(readFileSync(path.join(this.dir, name)), segment.seq);
       if (read.stoppedBecause !== null) {
         this.warn(`ingest journal ${name}: replay stopped at ${read.stoppedBecause} (a write cut short)`);
       }
@@ -255,7 +278,7 @@ export class IngestJournal {
     if (this.totalBytes + size > this.maxBytes) return false;
     if (this.current === undefined || this.current.sealed) this.current = this.openSegment();
     this.totalBytes += size;
-    return this.current.append(encodeHeader(signal, encoding, body), body);
+    return this.current.append(encodeHeader(this.current.seq, signal, encoding, body), body);
   }
 
   /** Ends the open segment (its queued writes still complete); returns {@link sealedThrough}. */
@@ -271,12 +294,21 @@ export class IngestJournal {
       const oldest = this.segments[0]!;
       if (oldest.seq > segment || oldest === this.current || !oldest.closed) return;
       this.segments.shift();
-      // Off the event loop: freeing a second of ingest's pages takes milliseconds.
-      unlink(path.join(this.dir, segmentName(oldest.seq)), (error) => {
-        if (error !== null && error.code !== 'ENOENT')
-          this.warn(`ingest journal: deleting a segment failed (${error.message})`);
-      });
       this.totalBytes -= oldest.bytes;
+      const file = path.join(this.dir, segmentName(oldest.seq));
+      if (this.spares.length < MAX_SPARES) {
+        // Kept for reuse: the next segment overwrites its pages, still in the page cache.
+        const spare = path.join(this.dir, `spare-${++this.spareSerial}.log`);
+        renameSync(file, spare);
+        this.spares.push(spare);
+        continue;
+      }
+      // Off the event loop: freeing a second of ingest's pages takes milliseconds.
+      unlink(file, (error) => {
+        if (error !== null && error.code !== 'ENOENT') {
+          this.warn(`ingest journal: deleting a segment failed (${error.message})`);
+        }
+      });
     }
   }
 
@@ -296,7 +328,7 @@ export class IngestJournal {
 
   private openSegment(): Segment {
     const seq = this.nextSeq++;
-    const segment = new Segment(seq, path.join(this.dir, segmentName(seq)), this.warn);
+    const segment = new Segment(seq, path.join(this.dir, segmentName(seq)), this.warn, undefined, this.spares.pop());
     this.segments.push(segment);
     return segment;
   }

@@ -7,11 +7,17 @@ import { crc32 } from 'node:zlib';
  *
  *   0  u32  MAGIC
  *   4  u32  body length
- *   8  u32  CRC-32 of bytes 0–7 and 12–15 (the header)
+ *   8  u32  CRC-32 of bytes 0–7 and 12–19 (the header)
  *  12  u8   signal (0 traces, 1 metrics)
  *  13  u8   encoding (0 json, 1 protobuf)
  *  14  u16  reserved (0)
- *  16       body
+ *  16  u32  segment number (low 32 bits)
+ *  20       body
+ *
+ * Segment files are reused (overwriting pages already in the page cache
+ * costs a third of growing a file), so a file may hold records of an earlier
+ * use after the current ones: those carry another segment number, and the
+ * reader stops at the first of them.
  *
  * A process killed mid-append leaves a short last record; the reader stops
  * there (see {@link readRecords}). The body has no checksum: the journal
@@ -29,25 +35,26 @@ export interface JournalRecord {
   body: Buffer;
 }
 
-export const HEADER_BYTES = 16;
+export const HEADER_BYTES = 20;
 const MAGIC = 0x464c_4a31; // "FLJ1"
 /** Larger than any body the server accepts (512 MiB limit), so a garbage length is caught before allocating. */
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
 
 /** The header of a record whose body is `body` (written together with one writev). */
-export function encodeHeader(signal: JournalSignal, encoding: JournalEncoding, body: Buffer): Buffer {
+export function encodeHeader(segment: number, signal: JournalSignal, encoding: JournalEncoding, body: Buffer): Buffer {
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header.writeUInt32LE(MAGIC, 0);
   header.writeUInt32LE(body.length, 4);
   header.writeUInt8(signal === 'traces' ? 0 : 1, 12);
   header.writeUInt8(encoding === 'json' ? 0 : 1, 13);
   header.writeUInt16LE(0, 14);
+  header.writeUInt32LE(segment >>> 0, 16);
   header.writeUInt32LE(headerChecksum(header), 8);
   return header;
 }
 
 function headerChecksum(header: Buffer): number {
-  return crc32(header.subarray(12, 16), crc32(header.subarray(0, 8)));
+  return crc32(header.subarray(12, HEADER_BYTES), crc32(header.subarray(0, 8)));
 }
 
 export interface ReadResult {
@@ -58,13 +65,17 @@ export interface ReadResult {
   stoppedBecause: string | null;
 }
 
-/** Every whole record of a segment's bytes, in order, up to the first torn or corrupt one. */
-export function readRecords(bytes: Buffer): ReadResult {
+/**
+ * Every whole record of segment `segment`'s bytes, in order. Reading ends
+ * quietly where the records end (no record marker, or a record of an earlier
+ * use of the file) and with a reason where one was cut short or damaged.
+ */
+export function readRecords(bytes: Buffer, segment: number): ReadResult {
   const records: JournalRecord[] = [];
   let offset = 0;
   while (offset < bytes.length) {
-    const problem = recordProblem(bytes, offset);
-    if (problem !== null) return { records, validBytes: offset, stoppedBecause: problem };
+    const end = recordEnd(bytes, offset, segment >>> 0);
+    if (end !== null) return { records, validBytes: offset, stoppedBecause: end || null };
     const length = bytes.readUInt32LE(offset + 4);
     records.push({
       signal: bytes[offset + 12] === 0 ? 'traces' : 'metrics',
@@ -76,11 +87,13 @@ export function readRecords(bytes: Buffer): ReadResult {
   return { records, validBytes: offset, stoppedBecause: null };
 }
 
-function recordProblem(bytes: Buffer, offset: number): string | null {
+/** null: a whole record of this segment starts at `offset`; '': the records end here; else why reading stops. */
+function recordEnd(bytes: Buffer, offset: number, segment: number): string | null {
   if (bytes.length - offset < HEADER_BYTES) return `a partial header at byte ${offset}`;
   const header = bytes.subarray(offset, offset + HEADER_BYTES);
-  if (header.readUInt32LE(0) !== MAGIC) return `no record marker at byte ${offset}`;
+  if (header.readUInt32LE(0) !== MAGIC) return '';
   if (headerChecksum(header) !== header.readUInt32LE(8)) return `a header checksum mismatch at byte ${offset}`;
+  if (header.readUInt32LE(16) !== segment) return '';
   const length = header.readUInt32LE(4);
   if (length > MAX_BODY_BYTES) return `an impossible length at byte ${offset}`;
   if (header[12]! > 1 || header[13]! > 1) return `an unknown record kind at byte ${offset}`;
