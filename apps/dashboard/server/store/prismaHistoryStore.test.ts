@@ -271,6 +271,12 @@ describe.each(STORE_PROVIDERS)('PrismaHistoryStore on %s', (provider) => {
     expect(store.committedSegment(journalId)).toBe(0);
     await store.flush();
     expect(store.committedSegment(journalId)).toBe(4);
+    // The same checkpoint again (an idle server) is not written again.
+    const written = await store.client.ingestCheckpoint.findUniqueOrThrow({ where: { journalId } });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    store.enqueue(batch({}), { journalId, segment: 4 });
+    await store.flush();
+    expect(await store.client.ingestCheckpoint.findUniqueOrThrow({ where: { journalId } })).toEqual(written);
     store.enqueue(batch({}), { journalId: 'journal-b', segment: 9 });
     await store.close();
     store = await openStore({ databaseUrl: url, flushIntervalMs: 60_000 });

@@ -128,7 +128,11 @@ export class PrismaHistoryStore implements HistoryStore {
   enqueue(batch: RollupBatch, checkpoint?: JournalCheckpoint): void {
     if (this.closed) throw new Error('HistoryStore is closed');
     this.pending.add(batch);
-    if (checkpoint !== undefined) this.queuedCheckpoint = checkpoint;
+    // An idle server seals nothing new: no need to write the same checkpoint again every second.
+    const unchanged =
+      checkpoint === undefined ||
+      (this.queuedCheckpoint === null && this.committedSegment(checkpoint.journalId) === checkpoint.segment);
+    if (!unchanged) this.queuedCheckpoint = checkpoint;
     if (this.pending.size >= this.flushAtRows && !this.earlyFlushScheduled) {
       this.earlyFlushScheduled = true;
       setImmediate(() => {
