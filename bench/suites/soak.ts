@@ -45,6 +45,8 @@ interface SoakSample {
   readonly seconds: number;
   readonly rssBytes: number;
   readonly ingestQueueDepth: number;
+  /** Bytes in the ingest journal (acknowledged, not yet in the database). */
+  readonly journalBytes: number;
   /** Calls made by all services since the previous sample, per second. */
   readonly callsPerSecond: number;
   /** Dashboard CPU use since the previous sample, in cores. */
@@ -141,7 +143,10 @@ export const soakSuite: Suite = {
         samples.push({
           seconds: (now - started) / 1000,
           rssBytes: rssBytes(dashboard.pid),
-          ingestQueueDepth: (await health(dashboard.url)).ingestQueueDepth,
+          ...(await health(dashboard.url).then((h) => ({
+            ingestQueueDepth: h.ingestQueueDepth,
+            journalBytes: h.ingestJournalBytes ?? 0,
+          }))),
           callsPerSecond: elapsed > 0 ? (calls - previousCalls) / elapsed : 0,
           dashboardCores: elapsed > 0 ? (cpu - previousCpu) / elapsed : 0,
           load1: loadavg()[0]!,
@@ -151,7 +156,7 @@ export const soakSuite: Suite = {
         previousAt = now;
         const last = samples[samples.length - 1]!;
         options.log(
-          `  ${last.seconds.toFixed(0)} s: RSS ${(last.rssBytes / MIB).toFixed(1)} MiB, queue ${last.ingestQueueDepth}, ${formatNumber(last.callsPerSecond)} calls/s, dashboard ${(last.dashboardCores * 100).toFixed(0)} % CPU, load ${last.load1.toFixed(2)}`,
+          `  ${last.seconds.toFixed(0)} s: RSS ${(last.rssBytes / MIB).toFixed(1)} MiB, queue ${last.ingestQueueDepth}, journal ${(last.journalBytes / MIB).toFixed(1)} MiB, ${formatNumber(last.callsPerSecond)} calls/s, dashboard ${(last.dashboardCores * 100).toFixed(0)} % CPU, load ${last.load1.toFixed(2)}`,
         );
       };
       await sampleOnce();
@@ -169,11 +174,12 @@ export const soakSuite: Suite = {
       const peak = Math.max(...samples.map((s) => s.rssBytes));
       const table: Table = {
         title: `Soak · dashboard under ${formatNumber(TOTAL_CALLS_PER_SECOND)} calls/s for ${seconds} s`,
-        columns: ['t (s)', 'RSS (MiB)', 'ingest queue', 'calls/s', 'dashboard CPU', 'load (1 min)'],
+        columns: ['t (s)', 'RSS (MiB)', 'ingest queue', 'journal (MiB)', 'calls/s', 'dashboard CPU', 'load (1 min)'],
         rows: samples.map((s, i) => [
           s.seconds.toFixed(0),
           (s.rssBytes / MIB).toFixed(1),
           String(s.ingestQueueDepth),
+          (s.journalBytes / MIB).toFixed(1),
           i === 0 ? '' : formatNumber(s.callsPerSecond),
           i === 0 ? '' : `${(s.dashboardCores * 100).toFixed(0)} %`,
           s.load1.toFixed(2),
@@ -181,7 +187,7 @@ export const soakSuite: Suite = {
         notes: [
           `services (one child process each, startTelemetry defaults: spans sampled 100 %, batched and metrics exported every 1 s): ${SERVICES.map((s) => `${s.serviceName} → ${s.dependencies.join(', ')} (${s.protocol})`).join('; ')}; a circuit breaker and a bulkhead per dependency, no-op calls spread evenly`,
           `calls made: ${formatNumber(totalCalls)} (${formatNumber(totalCalls / elapsedSeconds)}/s on average, ${failures} failed${atEnd.firstFailure ? `, e.g. ${atEnd.firstFailure}` : ''}); RSS peak ${(peak / MIB).toFixed(1)} MiB; slope of the last half (${lastHalf.length} samples, least squares) ${slopeMiBPerMin.toFixed(2)} MiB/min`,
-          'ingest queue: /api/health ingestQueueDepth (rows waiting for the store)',
+          'ingest queue: /api/health ingestQueueDepth (rows waiting for the store); journal: ingestJournalBytes (acknowledged requests whose rollups or saga runs are not yet written — it must stay flat, not grow)',
         ],
       };
       const judged = seconds >= JUDGE_FROM_SECONDS && lastHalf.length >= 3;

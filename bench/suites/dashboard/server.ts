@@ -73,6 +73,8 @@ export function machineCpuSeconds(): { readonly busy: number; readonly total: nu
 export interface Health {
   readonly status: string;
   readonly ingestQueueDepth: number;
+  /** Acknowledged requests not yet in the database (null when the journal is off). */
+  readonly ingestJournalBytes: number | null;
 }
 
 export async function health(url: string): Promise<Health> {
