@@ -67,7 +67,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     }
   };
   // Requests acknowledged before a crash whose effect the database lacks are replayed first.
-  const durable = config.journalDir === null ? null : await DurableIngest.open(config.journalDir, store, apply);
+  const durable =
+    config.journalDir === null ? null : await DurableIngest.open(config.journalDir, store, apply, undefined, clock);
   if (durable && durable.replay.replayed + durable.replay.sagasOnly > 0) {
     console.log(
       `[faultline] ingest journal: replayed ${durable.replay.replayed} acknowledged requests the database lacked` +

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ApplyBatch, type CheckpointStore, DurableIngest } from './durableIngest';
+import { type ApplyBatch, type CheckpointStore, DurableIngest, SAGA_HOLD_LIMIT_MS } from './durableIngest';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'faultline-durable-'));
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('segment-')).length;
@@ -96,6 +96,38 @@ describe('DurableIngest', () => {
     reopened.releaseDurable();
     await expect.poll(() => segments(dir)).toBe(0); // deleted off the event loop
     expect(reopened.bytes).toBe(0);
+    await reopened.close();
+  });
+
+  it('stops waiting for saga runs that cannot be written, so ingest is never refused for them', async () => {
+    const dir = tempDir();
+    const store = new FakeStore();
+    let now = 0;
+    const warnings: string[] = [];
+    const durable = await DurableIngest.open(
+      dir,
+      store,
+      () => {},
+      (m) => warnings.push(m),
+      () => now,
+    );
+    await durable.append('traces', 'json', traces('a'));
+    store.committed = durable.sealForDrain().segment;
+    await durable.close();
+    const reopened = await DurableIngest.open(
+      dir,
+      store,
+      () => {},
+      (m) => warnings.push(m),
+      () => now,
+    );
+    now += SAGA_HOLD_LIMIT_MS;
+    reopened.releaseDurable();
+    expect(segments(dir)).toBe(1);
+    now += 1;
+    reopened.releaseDurable();
+    await expect.poll(() => segments(dir)).toBe(0);
+    expect(warnings).toEqual([expect.stringMatching(/saga runs have not been written for 5 min/)]);
     await reopened.close();
   });
 

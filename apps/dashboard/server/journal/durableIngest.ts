@@ -4,6 +4,9 @@ import type { MetricBatch, TraceBatch } from '../ingest/telemetry';
 import { IngestJournal, type JournalCheckpoint } from './ingestJournal';
 import type { JournalEncoding, JournalSignal } from './journalRecord';
 
+/** How long a saga pipeline that cannot write may hold journal segments back. */
+export const SAGA_HOLD_LIMIT_MS = 5 * 60_000;
+
 /** Where an acknowledged batch goes; `rollups: false` feeds only the saga pipeline (see replay). */
 export type ApplyBatch = (signal: JournalSignal, batch: TraceBatch | MetricBatch, rollups: boolean) => void;
 
@@ -36,12 +39,19 @@ export interface ReplaySummary {
 export class DurableIngest {
   /** Highest segment whose spans the saga pipeline has written. */
   private sagasWrittenThrough = 0;
+  /** When the saga pipeline last wrote everything it had (or the journal opened). */
+  private sagasWrittenAt: number;
+  private sagasStuckWarned = false;
 
   private constructor(
     private readonly journal: IngestJournal,
     private readonly store: CheckpointStore,
     readonly replay: ReplaySummary,
-  ) {}
+    private readonly warn: (message: string) => void,
+    private readonly clock: () => number,
+  ) {
+    this.sagasWrittenAt = clock();
+  }
 
   /** Opens the journal in `dir` and re-applies what the database lacks. */
   static async open(
@@ -49,6 +59,7 @@ export class DurableIngest {
     store: CheckpointStore,
     apply: ApplyBatch,
     warn: (message: string) => void = (m) => console.warn(`[faultline] ${m}`),
+    clock: () => number = Date.now,
   ): Promise<DurableIngest> {
     const journal = IngestJournal.open(dir, { warn });
     try {
@@ -78,7 +89,7 @@ export class DurableIngest {
         else summary.sagasOnly++;
       }
       journal.startAfter(checkpoint);
-      return new DurableIngest(journal, store, summary);
+      return new DurableIngest(journal, store, summary, warn, clock);
     } catch (error) {
       await journal.close();
       throw error;
@@ -116,12 +127,29 @@ export class DurableIngest {
     const through = this.journal.sealedThrough;
     return () => {
       this.sagasWrittenThrough = Math.max(this.sagasWrittenThrough, through);
+      this.sagasWrittenAt = this.clock();
+      this.sagasStuckWarned = false;
     };
   }
 
-  /** Deletes the segments both the rollups and the saga runs now hold. */
+  /**
+   * Deletes the segments both the rollups and the saga runs now hold. A saga
+   * pipeline that has not written everything for {@link SAGA_HOLD_LIMIT_MS}
+   * (a database rejecting its writes) stops holding segments back: otherwise
+   * the journal would fill and all ingest would be refused for the sake of
+   * saga runs.
+   */
   releaseDurable(): void {
-    this.journal.release(Math.min(this.store.committedSegment(this.journal.id), this.sagasWrittenThrough));
+    const committed = this.store.committedSegment(this.journal.id);
+    const sagasStuck = this.clock() - this.sagasWrittenAt > SAGA_HOLD_LIMIT_MS;
+    if (sagasStuck && !this.sagasStuckWarned) {
+      this.sagasStuckWarned = true;
+      this.warn(
+        `ingest journal: saga runs have not been written for ${SAGA_HOLD_LIMIT_MS / 60_000} min; ` +
+          'releasing segments once their rollups are stored (saga runs of a crash meanwhile are lost)',
+      );
+    }
+    this.journal.release(sagasStuck ? committed : Math.min(committed, this.sagasWrittenThrough));
   }
 
   /** After the final flushes of shutdown: releases what they made durable and gives the directory up. */
