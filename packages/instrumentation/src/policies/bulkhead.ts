@@ -133,13 +133,7 @@ class Pool implements Bulkhead, Stage, BulkheadGaugeSource {
     if (this.active < this.maxConcurrent) {
       this.active++;
       this.annotate(call.scope, 0);
-      let pending: Promise<T>;
-      try {
-        pending = call.invoke(index + 1, signal);
-      } catch (error) {
-        this.release();
-        return Promise.reject(error);
-      }
+      const pending = call.invoke(index + 1, signal);
       // Rejected below without running (e.g. an open breaker): no async frame.
       if (pending === call.failedFast) {
         this.release();

@@ -91,9 +91,16 @@ export class Call<T> {
     return rejection;
   }
 
+  /** Runs the chain from stage `index`; never throws: a synchronous throw becomes a rejection. */
   invoke(index: number, signal: AbortSignal): Promise<T> {
     const stage = this.chain[index];
-    if (stage !== undefined) return stage.runStage(this, index, signal);
+    if (stage !== undefined) {
+      try {
+        return stage.runStage(this, index, signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     // The task runs with its call scope ambient, so a policy of the same
     // dependency executed synchronously inside it joins this call instead of
     // opening a second one (see callScope.ts).

@@ -141,12 +141,7 @@ class Timeout implements TimeoutPolicy, Stage {
       entry.outer = signal;
       signal.addEventListener('abort', entry);
     }
-    let pending: Promise<T>;
-    try {
-      pending = call.invoke(index + 1, inner);
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
+    const pending = call.invoke(index + 1, inner);
     // Rejected below without running (e.g. an open breaker): nothing to time.
     if (pending === call.failedFast) {
       entry.withdraw();

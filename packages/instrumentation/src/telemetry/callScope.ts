@@ -195,7 +195,6 @@ export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promis
     call.target = span;
     setPeerService(span, endpoint.dependency);
   }
-  const scope: CallScope = call;
   let pending: Promise<T>;
   try {
     pending = recording
@@ -207,11 +206,11 @@ export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promis
   }
   if (pending === call.failedFast) {
     const error = call.failedFastError;
-    finish(scope, outcomeOf(error), error, startedAt);
+    finish(call, outcomeOf(error), error, startedAt);
     inflight.value--;
     return pending;
   }
-  return settleCall(pending, scope, startedAt);
+  return settleCall(pending, call, startedAt);
 }
 
 async function settleCall<T>(pending: Promise<T>, scope: CallScope, startedAt: number): Promise<T> {
