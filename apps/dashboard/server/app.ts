@@ -170,12 +170,20 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }, 1000);
   sagaTick.unref();
 
+  /**
+   * Hands the model's changes to the store with the journal checkpoint they
+   * cover: the journal is sealed and the model drained in the same turn (no
+   * await between), so the checkpoint covers exactly those rows.
+   */
+  const persistChanges = () => {
+    const checkpoint = durable?.sealForDrain();
+    const changed = model.drainDirty();
+    store.enqueue(changed, checkpoint);
+    return changed;
+  };
   const persist = setInterval(() => {
     try {
-      const checkpoint = durable?.sealForDrain();
-      const changed = model.drainDirty();
-      cluster?.publishRollups(changed);
-      store.enqueue(changed, checkpoint);
+      cluster?.publishRollups(persistChanges());
       durable?.releaseDurable();
     } catch (err) {
       console.error('[faultline] persisting rollups failed', err);
@@ -235,17 +243,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await cluster?.resign();
-        // Seal the journal and drain the model together (no await between): the checkpoint covers exactly those rows.
-        const firstCheckpoint = durable?.sealForDrain();
-        const lastChanges = model.drainDirty();
-        cluster?.publishRollups(lastChanges);
-        store.enqueue(lastChanges, firstCheckpoint);
+        cluster?.publishRollups(persistChanges());
         await live.close();
         await cluster?.disconnect();
         await alertService.close();
         await sagas.flush(clock(), durable?.sagaTickStarting());
-        const finalCheckpoint = durable?.sealForDrain();
-        store.enqueue(model.drainDirty(), finalCheckpoint);
+        persistChanges();
         await store.flush();
         // What the flushes made durable leaves the journal; anything a failed write kept is replayed next start.
         await durable?.close();
