@@ -69,20 +69,26 @@ class Segment {
   private waiters: (() => void)[] = [];
   private writing = false;
 
-  constructor(
+  private constructor(
     readonly seq: number,
     private readonly file: string,
     private readonly warn: (message: string) => void,
-    /** Found on disk at open: already written and closed. */
-    existing?: number,
     /** A released segment's file to overwrite instead of growing a new one. */
-    private readonly reuse?: string,
-  ) {
-    if (existing !== undefined) {
-      this.bytes = existing;
-      this.sealed = true;
-      this.closed = true;
-    }
+    private readonly reuse: string | undefined,
+  ) {}
+
+  /** A segment to append to; its file is created (or `reuse` renamed to it) on the first append. */
+  static fresh(seq: number, file: string, warn: (message: string) => void, reuse: string | undefined): Segment {
+    return new Segment(seq, file, warn, reuse);
+  }
+
+  /** A segment an earlier process left on disk: written and closed, waiting for replay and release. */
+  static found(seq: number, file: string, bytes: number): Segment {
+    const segment = new Segment(seq, file, () => {}, undefined);
+    segment.bytes = bytes;
+    segment.sealed = true;
+    segment.closed = true;
+    return segment;
   }
 
   /** Queues a record; resolves once it is in the file (or the write failed, which was reported). */
@@ -208,7 +214,7 @@ export class IngestJournal {
       const match = SEGMENT.exec(name);
       if (match === null) continue;
       const file = path.join(dir, name);
-      const segment = new Segment(Number(match[1]), file, this.warn, statSync(file).size);
+      const segment = Segment.found(Number(match[1]), file, statSync(file).size);
       this.segments.push(segment);
       this.totalBytes += segment.bytes;
     }
@@ -223,11 +229,6 @@ export class IngestJournal {
   /** Bytes appended and not yet released (written or still queued). */
   get bytes(): number {
     return this.totalBytes;
-  }
-
-  /** Segments on disk (sealed or open). */
-  get segmentCount(): number {
-    return this.segments.length;
   }
 
   /**
@@ -249,12 +250,12 @@ export class IngestJournal {
   }
 
   /**
-   * The records of the segments found at open, oldest first. A torn record
-   * (the process died mid-append) ends its segment's replay, with a warning;
-   * the records before it are returned.
+   * The records of the segments found at open, oldest first (call it before
+   * appending). A torn record (the process died mid-append) ends its
+   * segment's replay, with a warning; the records before it are returned.
    */
   *replay(): Generator<ReplayedRecord> {
-    for (const segment of this.segments.filter((s) => s !== this.current)) {
+    for (const segment of this.segments) {
       const name = segmentName(segment.seq);
       const read = readRecords(readFileSync(path.join(this.dir, name)), segment.seq);
       if (read.stoppedBecause !== null) {
@@ -328,7 +329,7 @@ export class IngestJournal {
 
   private openSegment(): Segment {
     const seq = this.nextSeq++;
-    const segment = new Segment(seq, path.join(this.dir, segmentName(seq)), this.warn, undefined, this.spares.pop());
+    const segment = Segment.fresh(seq, path.join(this.dir, segmentName(seq)), this.warn, this.spares.pop());
     this.segments.push(segment);
     return segment;
   }

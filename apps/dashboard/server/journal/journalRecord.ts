@@ -59,8 +59,6 @@ function headerChecksum(header: Buffer): number {
 
 export interface ReadResult {
   records: JournalRecord[];
-  /** Bytes of whole, valid records from the start; anything after is a torn or corrupt tail. */
-  validBytes: number;
   /** Why reading stopped before the end, if it did. */
   stoppedBecause: string | null;
 }
@@ -75,7 +73,7 @@ export function readRecords(bytes: Buffer, segment: number): ReadResult {
   let offset = 0;
   while (offset < bytes.length) {
     const end = recordEnd(bytes, offset, segment >>> 0);
-    if (end !== null) return { records, validBytes: offset, stoppedBecause: end || null };
+    if (end !== null) return { records, stoppedBecause: end || null };
     const length = bytes.readUInt32LE(offset + 4);
     records.push({
       signal: bytes[offset + 12] === 0 ? 'traces' : 'metrics',
@@ -84,7 +82,7 @@ export function readRecords(bytes: Buffer, segment: number): ReadResult {
     });
     offset += HEADER_BYTES + length;
   }
-  return { records, validBytes: offset, stoppedBecause: null };
+  return { records, stoppedBecause: null };
 }
 
 /** null: a whole record of this segment starts at `offset`; '': the records end here; else why reading stops. */
