@@ -1,24 +1,23 @@
 import type { BulkheadRow, Cascade, TopologyEdge, TopologyService } from '../../lib/apiTypes';
+import { apiEdge } from '../../lib/testTopology';
 import type { AlertSnapshot, RunningSaga, SagaTypeStats } from './alertTypes';
 import { type AlertRule, validateRule } from './ruleSchema';
 
-/** Builders for alert tests: snapshots of the reference incident and rules. */
+/**
+ * Builders for alert tests: snapshots of the reference incident and rules. An
+ * edge is the shared API builder's (lib/testTopology.ts) with busier defaults
+ * than its idle edge: 100 calls a second, latencies, no retries or waiters.
+ */
 export function edge(source: string, target: string, overrides: Partial<TopologyEdge> = {}): TopologyEdge {
-  return {
-    source,
-    target,
+  return apiEdge(source, target, {
     rps: 100,
-    errorRate: 0,
     p50Ms: 5,
     p99Ms: 20,
     outcomes: { success: 100, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 },
-    breaker: null,
-    bulkhead: null,
     retryAmplification: 1,
     inflight: 0,
-    blockedShare: null,
     ...overrides,
-  };
+  });
 }
 
 export function bulkhead(service: string, dependency: string, overrides: Partial<BulkheadRow> = {}): BulkheadRow {
