@@ -73,8 +73,11 @@ describe.each([
       what: 'the first 10 calls written',
       timeoutMs: 15_000,
     });
-    // Past the next store write, so the checkpoint covering requests 1–3 is committed.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Past the next store write: the checkpoint covering requests 1–3 is committed and their journal released.
+    await waitFor(
+      async () => (await getJson<{ ingestJournalBytes: number }>(`${first.url}/api/health`)).ingestJournalBytes === 0,
+      { what: 'the journal of the first requests released', timeoutMs: 15_000 },
+    );
     expect(await postCalls(first.url, startedAt, 3)).toBe(200);
     expect(await postCalls(first.url, startedAt, 4)).toBe(200);
     await first.kill(); // SIGKILL right after the 200s: no drain, no flush

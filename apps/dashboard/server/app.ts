@@ -183,7 +183,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   };
   const persist = setInterval(() => {
     try {
-      cluster?.publishRollups(persistChanges());
+      // Not as publishRollups' argument: `cluster?.` would skip evaluating it on a single instance.
+      const changed = persistChanges();
+      cluster?.publishRollups(changed);
       durable?.releaseDurable();
     } catch (err) {
       console.error('[faultline] persisting rollups failed', err);
@@ -243,7 +245,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await cluster?.resign();
-        cluster?.publishRollups(persistChanges());
+        const lastChanges = persistChanges();
+        cluster?.publishRollups(lastChanges);
         await live.close();
         await cluster?.disconnect();
         await alertService.close();
