@@ -1,7 +1,7 @@
 import { HttpStatusError } from '../errors.js';
-import { stagesOf } from '../policies/compose.js';
+import { chainFor } from '../policies/compose.js';
 import { checkName, checkOptionalFunction, fail } from '../policies/optionChecks.js';
-import { executeChain, type Policy, type Stage } from '../policies/policy.js';
+import { type Chain, executeChain, type Policy } from '../policies/policy.js';
 import { ambientScope, endpointFor } from '../telemetry/callScope.js';
 import { ATTR } from '../telemetry/names.js';
 
@@ -26,7 +26,7 @@ export interface FetchOptions {
 
 interface ResolvedFetchOptions {
   readonly dependency: string | ((url: URL) => string);
-  readonly stages: readonly Stage[];
+  readonly chain: Chain;
   readonly isFailureStatus: (status: number) => boolean;
   readonly fetch: FetchFunction | undefined;
 }
@@ -37,7 +37,7 @@ function resolve(policy: string, options: FetchOptions): ResolvedFetchOptions {
     typeof options.dependency === 'function' ? options.dependency : checkName(policy, 'dependency', options.dependency);
   return {
     dependency,
-    stages: options.policy === undefined ? [] : stagesOf(options.policy),
+    chain: chainFor(options.policy),
     isFailureStatus: checkOptionalFunction(policy, 'isFailureStatus', options.isFailureStatus) ?? ((s) => s >= 500),
     fetch: checkOptionalFunction(policy, 'fetch', options.fetch),
   };
@@ -60,7 +60,7 @@ async function guarded(
   const isFailureStatus = options.isFailureStatus;
   try {
     return await executeChain(
-      options.stages,
+      options.chain,
       endpoint,
       async (signal) => {
         const scope = ambientScope();

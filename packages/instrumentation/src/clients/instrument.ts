@@ -1,6 +1,6 @@
-import { stagesOf } from '../policies/compose.js';
+import { chainFor } from '../policies/compose.js';
 import { checkName, fail } from '../policies/optionChecks.js';
-import { executeChain, type Policy, type Stage } from '../policies/policy.js';
+import { executeChain, type Policy } from '../policies/policy.js';
 import { endpointFor } from '../telemetry/callScope.js';
 
 /** Options of {@link instrument}. */
@@ -47,7 +47,7 @@ export function instrument<T extends object>(target: T, options: InstrumentOptio
     fail('instrument', 'target', 'an object', target);
   }
   const dependency = checkName('instrument', 'dependency', options?.dependency);
-  const stages: readonly Stage[] = options.policy === undefined ? [] : stagesOf(options.policy);
+  const chain = chainFor(options.policy);
   const selected = options.methods === undefined ? undefined : new Set<string>(options.methods);
   const wrappers = new Map<string, { original: AnyFunction; wrapper: AnyFunction }>();
 
@@ -66,7 +66,7 @@ export function instrument<T extends object>(target: T, options: InstrumentOptio
       const endpoint = endpointFor(dependency, property);
       const wrapper = function (this: unknown, ...args: unknown[]): Promise<unknown> {
         const self = this === proxy || this === undefined ? object : this;
-        return executeChain(stages, endpoint, () => original.apply(self, args), undefined);
+        return executeChain(chain, endpoint, () => original.apply(self, args), undefined);
       };
       Object.defineProperty(wrapper, 'name', { value: property });
       wrappers.set(property, { original, wrapper });

@@ -1,6 +1,6 @@
-import { stagesOf } from '../policies/compose.js';
+import { chainFor } from '../policies/compose.js';
 import { checkName, fail } from '../policies/optionChecks.js';
-import { executeChain, type Policy, type Stage, type Task } from '../policies/policy.js';
+import { executeChain, type Policy, type Task } from '../policies/policy.js';
 import { endpointFor } from '../telemetry/callScope.js';
 
 /** Options of {@link instrumentFunction}. */
@@ -30,10 +30,10 @@ export function instrumentFunction<A extends unknown[], R>(
     options.operation === undefined
       ? fn.name || 'call'
       : checkName('instrumentFunction', 'operation', options.operation);
-  const stages: readonly Stage[] = options.policy === undefined ? [] : stagesOf(options.policy);
+  const chain = chainFor(options.policy);
   const endpoint = endpointFor(dependency, operation);
   return function (this: unknown, ...args: A): Promise<Awaited<R>> {
     const task = (() => Promise.resolve(fn.apply(this, args))) as Task<Awaited<R>>;
-    return executeChain(stages, endpoint, task, undefined);
+    return executeChain(chain, endpoint, task, undefined);
   };
 }

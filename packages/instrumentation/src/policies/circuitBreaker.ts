@@ -1,4 +1,5 @@
 import { type Attributes, diag } from '@opentelemetry/api';
+import { systemClock } from '../clock.js';
 import { BrokenCircuitError, BulkheadRejectedError } from '../errors.js';
 import { ambientScope, type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
 import { instruments } from '../telemetry/instruments.js';
@@ -6,7 +7,8 @@ import { ATTR, EVENT } from '../telemetry/names.js';
 import { type BreakerGaugeSource, registerBreaker } from '../telemetry/registry.js';
 import { type BreakerConfig, breakerConfig, type CircuitBreakerOptions } from './circuitBreakerOptions.js';
 import { CountWindow } from './countWindow.js';
-import { type Call, executeChain, type Policy, type Stage, type Task } from './policy.js';
+import { ENTERED, type InlineRun, type InlineStage, REJECTED as RUN_REJECTED, type Verdict } from './inlineRun.js';
+import { type Call, type Chain, chainOf, executeChain, type Policy, type Task } from './policy.js';
 import type { SlidingWindow } from './slidingWindow.js';
 import { TimeWindow } from './timeWindow.js';
 
@@ -59,15 +61,20 @@ export interface CircuitBreaker extends Policy {
 
 /** A call admitted at `generation`; results of an older generation are ignored. */
 const REJECTED = -1;
+/** The generation of a call admitted while disabled: nothing is recorded. */
+const UNRECORDED = -2;
 
-class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
+class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
+  readonly inline = 'breaker';
   readonly name: string;
   readonly dependency: string | undefined;
   readonly gaugeAttributes: Attributes;
   readonly stateAttributes: readonly (readonly [string, Attributes])[];
   private readonly config: BreakerConfig;
   private readonly window: SlidingWindow;
-  private readonly chain: readonly Stage[] = [this];
+  private readonly chain: Chain = chainOf([this]);
+  /** The clock is `performance.now()`: an inline run's shared readings can stand in for it. */
+  private readonly onSystemClock: boolean;
   private readonly endpoint: Endpoint | undefined;
   private readonly listeners = new Set<(event: StateChangeEvent) => void>();
   private current: BreakerState = 'closed';
@@ -93,6 +100,7 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
   constructor(options: CircuitBreakerOptions) {
     const config = breakerConfig(options);
     this.config = config;
+    this.onSystemClock = config.clock === systemClock;
     this.name = config.name;
     this.dependency = config.dependency;
     this.window =
@@ -135,10 +143,16 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
     return this.current === 'open' && this.config.clock.now() - this.openedAt < this.config.openDurationMs;
   }
 
-  runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+  /**
+   * Admission as part of an inline run (see `inlineRun.ts`): the run keeps
+   * the call's generation and admission time, and calls {@link exit} with the
+   * outcome.
+   */
+  enter(run: InlineRun<unknown>): Verdict {
+    const call = run.call;
     const scope = call.scope;
-    const startedAt = this.config.clock.now();
-    const generation = this.admit(startedAt, scope);
+    const now = this.onSystemClock ? run.startTime() : this.config.clock.now();
+    const generation = this.admit(now, scope);
     const admittedIn = this.current;
     const span = scope?.target;
     if (span !== undefined) {
@@ -146,27 +160,25 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
       span.setAttribute(ATTR.BREAKER_STATE, admittedIn);
     }
     // Fast fail: no async frame, no stack, the function is never called.
-    if (generation === REJECTED) return call.failFast(this.rejection(), this.rejectedError);
-    if (admittedIn === 'disabled') return call.invoke(index + 1, signal);
-    return this.runAdmitted(call, index, signal, generation, startedAt);
+    if (generation === REJECTED) {
+      call.failFast(this.rejection(), this.rejectedError);
+      return RUN_REJECTED;
+    }
+    run.generation = admittedIn === 'disabled' ? UNRECORDED : generation;
+    run.admittedAt = now;
+    return ENTERED;
   }
 
-  private async runAdmitted<T>(
-    call: Call<T>,
-    index: number,
-    signal: AbortSignal,
-    generation: number,
-    startedAt: number,
-  ): Promise<T> {
-    let result: T;
-    try {
-      result = await call.invoke(index + 1, signal);
-    } catch (error) {
-      this.settle(generation, startedAt, error, true, call.scope);
-      throw error;
-    }
-    this.settle(generation, startedAt, undefined, false, call.scope);
-    return result;
+  exit(run: InlineRun<unknown>, error: unknown, threw: boolean): boolean {
+    if (run.generation === UNRECORDED) return true;
+    const now = this.onSystemClock ? run.endTime() : this.config.clock.now();
+    this.settle(run.generation, run.admittedAt, now, error, threw, run.call.scope);
+    return true;
+  }
+
+  /** Only reached when the breaker is not part of an inline run; never the case for chains built here. */
+  runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+    return call.invoke(index, signal);
   }
 
   /** Decides whether a call may proceed; returns its generation or {@link REJECTED}. */
@@ -202,12 +214,12 @@ class Breaker implements CircuitBreaker, Stage, BreakerGaugeSource {
   private settle(
     generation: number,
     startedAt: number,
+    now: number,
     error: unknown,
     threw: boolean,
     scope: CallScope | undefined,
   ): void {
     if (generation !== this.generation) return;
-    const now = this.config.clock.now();
     if (threw && (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError)) {
       // Not the dependency's doing: give a probe permit back, count nothing.
       if (this.current === 'half_open') this.probesAdmitted--;

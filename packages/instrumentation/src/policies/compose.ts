@@ -1,6 +1,6 @@
 import { type Endpoint, endpointFor } from '../telemetry/callScope.js';
 import { checkName, checkOptionalName, fail } from './optionChecks.js';
-import { type Call, executeChain, type Policy, type Stage, type Task } from './policy.js';
+import { type Call, type Chain, chainOf, executeChain, type Policy, type Stage, type Task } from './policy.js';
 
 /** Options of {@link compose}, passed as the last argument. */
 export interface ComposeOptions {
@@ -31,15 +31,24 @@ class ForeignStage implements Stage {
   }
 }
 
-/** The chain of stages a policy runs as. @internal */
+/** The stages a policy runs as. @internal */
 export function stagesOf(policy: Policy): readonly Stage[] {
-  if (policy instanceof Composed) return policy.stages;
+  if (policy instanceof Composed) return policy.chain.stages;
   if (isStage(policy)) return [policy];
   return [new ForeignStage(policy)];
 }
 
+const EMPTY_CHAIN = chainOf([]);
+
+/** The chain a call guarded by `policy` (or by nothing) runs through. @internal */
+export function chainFor(policy: Policy | undefined): Chain {
+  if (policy === undefined) return EMPTY_CHAIN;
+  if (policy instanceof Composed) return policy.chain;
+  return chainOf(stagesOf(policy));
+}
+
 class Composed implements ComposedPolicy {
-  readonly stages: readonly Stage[];
+  readonly chain: Chain;
   readonly dependency: string | undefined;
   private readonly endpoint: Endpoint | undefined;
 
@@ -47,7 +56,7 @@ class Composed implements ComposedPolicy {
     readonly policies: readonly Policy[],
     options: ComposeOptions,
   ) {
-    this.stages = policies.flatMap(stagesOf);
+    this.chain = chainOf(policies.flatMap(stagesOf));
     const dependency =
       checkOptionalName('compose', 'dependency', options.dependency) ??
       policies.find((policy) => policy.dependency !== undefined)?.dependency;
@@ -58,7 +67,7 @@ class Composed implements ComposedPolicy {
   }
 
   execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {
-    return executeChain(this.stages, this.endpoint, fn, signal);
+    return executeChain(this.chain, this.endpoint, fn, signal);
   }
 }
 

@@ -112,12 +112,17 @@ export class DeadlineScheduler {
 
   /** Registers `entry` to expire `durationMs` from now; returns its slot. */
   add(durationMs: number, entry: DeadlineEntry): DeadlineSlot {
+    return this.addAt(this.clock.now(), durationMs, entry);
+  }
+
+  /** As {@link add}, with the scheduler clock's current time `now` already read by the caller. */
+  addAt(now: number, durationMs: number, entry: DeadlineEntry): DeadlineSlot {
     let lane = this.lanes.get(durationMs);
     if (lane === undefined) {
       lane = new Lane(durationMs);
       this.lanes.set(durationMs, lane);
     }
-    const deadline = Math.ceil((this.clock.now() + durationMs) / lane.quantum) * lane.quantum;
+    const deadline = Math.ceil((now + durationMs) / lane.quantum) * lane.quantum;
     let slot = lane.slots[lane.slots.length - 1];
     if (slot === undefined || lane.head === lane.slots.length || slot.deadline !== deadline) {
       slot = new DeadlineSlot(deadline);

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { CallScope, Endpoint } from '../telemetry/callScope.js';
 import { enterScope, joinableScope, leaveScope, NOOP_SPAN, runAsCall } from '../telemetry/callScope.js';
+import { type InlineStage, runInline } from './inlineRun.js';
 
 /** The unit of work a policy guards: receives the signal to honour, returns a promise. */
 export type Task<T> = (signal: AbortSignal) => Promise<T>;
@@ -27,6 +28,52 @@ export interface Policy {
  */
 export interface Stage {
   runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T>;
+  /**
+   * Set by stages whose before- and after-work can run synchronously around
+   * the rest of the chain (see {@link InlineStage} and `inlineRun.ts`).
+   */
+  readonly inline?: InlineStage['inline'];
+}
+
+/**
+ * The stages of a policy chain, outermost first, and where each run of inline
+ * stages that can share one async frame ends (computed once per chain).
+ * @internal
+ */
+export class Chain {
+  /**
+   * `runEnd[i]`: the index after the last stage of the inline run that starts
+   * at stage `i`, or `i` when stage `i` is not inline. A run holds any number
+   * of permit stages but at most one breaker and one deadline, whose per-call
+   * state lives in the run itself.
+   */
+  readonly runEnd: Int32Array;
+
+  constructor(readonly stages: readonly Stage[]) {
+    this.runEnd = new Int32Array(stages.length + 1);
+    for (let start = 0; start <= stages.length; start++) {
+      let end = start;
+      let kinds = 0;
+      while (end < stages.length) {
+        const kind = stages[end]?.inline;
+        if (kind === undefined) break;
+        const bit = kind === 'permit' ? 0 : kind === 'breaker' ? 1 : 2;
+        if ((kinds & bit) !== 0) break;
+        kinds |= bit;
+        end++;
+      }
+      this.runEnd[start] = end;
+    }
+  }
+
+  get length(): number {
+    return this.stages.length;
+  }
+}
+
+/** A chain of `stages`. @internal */
+export function chainOf(stages: readonly Stage[]): Chain {
+  return new Chain(stages);
 }
 
 const NEVER_MARK = Symbol('faultline.neverSignal');
@@ -80,7 +127,7 @@ export class Call<T> {
   failedFastError: unknown = undefined;
 
   constructor(
-    readonly chain: readonly Stage[],
+    readonly chain: Chain,
     readonly fn: Task<T>,
   ) {}
 
@@ -93,14 +140,25 @@ export class Call<T> {
 
   /** Runs the chain from stage `index`; never throws: a synchronous throw becomes a rejection. */
   invoke(index: number, signal: AbortSignal): Promise<T> {
-    const stage = this.chain[index];
-    if (stage !== undefined) {
-      try {
-        return stage.runStage(this, index, signal);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    const chain = this.chain;
+    if (index < chain.stages.length) {
+      const end = chain.runEnd[index] as number;
+      if (end > index) return runInline(this, index, end, signal, Number.NaN, false);
+      return this.runStageAt(index, signal);
     }
+    return this.runTask(signal);
+  }
+
+  /** Runs stage `index` the generic way (its own `runStage`). @internal */
+  runStageAt(index: number, signal: AbortSignal): Promise<T> {
+    try {
+      return (this.chain.stages[index] as Stage).runStage(this, index, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private runTask(signal: AbortSignal): Promise<T> {
     // The task runs with its call scope ambient, so a policy of the same
     // dependency executed synchronously inside it joins this call instead of
     // opening a second one (see callScope.ts).
@@ -125,7 +183,7 @@ export class BoundaryCall<T> extends Call<T> implements CallScope {
   target: Span | undefined = undefined;
 
   constructor(
-    chain: readonly Stage[],
+    chain: Chain,
     fn: Task<T>,
     readonly endpoint: Endpoint,
   ) {
@@ -145,7 +203,7 @@ export class BoundaryCall<T> extends Call<T> implements CallScope {
  * @internal
  */
 export function executeChain<T>(
-  chain: readonly Stage[],
+  chain: Chain,
   endpoint: Endpoint | undefined,
   fn: Task<T>,
   signal: AbortSignal | undefined,

@@ -7,7 +7,7 @@ import { ATTR, OUTCOME, type Outcome } from '../telemetry/names.js';
 import { outcomeOf } from '../telemetry/outcome.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { checkNumber, checkOptionalFunction, checkOptionalName, fail } from './optionChecks.js';
-import { type Call, executeChain, type Policy, type Stage, type Task } from './policy.js';
+import { type Call, type Chain, chainOf, executeChain, type Policy, type Stage, type Task } from './policy.js';
 import { RetryBudget, type RetryBudgetOptions } from './retryBudget.js';
 
 export type { BackoffOptions, Jitter } from './backoff.js';
@@ -114,7 +114,7 @@ class Retry implements RetryPolicy, Stage {
   private readonly budget: RetryBudget | undefined;
   private readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined;
   private readonly random: () => number;
-  private readonly chain: readonly Stage[] = [this];
+  private readonly chain: Chain = chainOf([this]);
   private readonly endpoint: Endpoint | undefined;
   private readonly ownAttributes: Readonly<Record<Outcome, Attributes>>;
   private readonly giveUpListeners = new Set<(event: GiveUpEvent) => void>();

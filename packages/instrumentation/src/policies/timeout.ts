@@ -2,10 +2,10 @@ import { type Clock, systemClock } from '../clock.js';
 import { TimeoutError } from '../errors.js';
 import type { Endpoint } from '../telemetry/callScope.js';
 import { endpointFor } from '../telemetry/callScope.js';
-import { type DeadlineEntry, type DeadlineScheduler, type DeadlineSlot, schedulerFor } from './deadlineScheduler.js';
+import { type DeadlineScheduler, type DeadlineSlot, schedulerFor } from './deadlineScheduler.js';
+import { type DeadlineStage, ENTERED, type InlineRun, type InlineStage, REJECTED, type Verdict } from './inlineRun.js';
 import { checkNumber, checkOptionalName } from './optionChecks.js';
-import { type PromiseSettlers, pendingPromise } from './pendingPromise.js';
-import { type Call, executeChain, isNeverSignal, type Policy, type Stage, type Task } from './policy.js';
+import { type Call, type Chain, chainOf, executeChain, isNeverSignal, type Policy, type Task } from './policy.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -22,102 +22,21 @@ export interface TimeoutPolicy extends Policy {
   readonly ms: number;
 }
 
-const noop = (): void => {};
-
-/**
- * One pending call under a timeout. It is its own deadline entry and its own
- * abort listener (`handleEvent`) for the caller's signal, and holds the settle
- * functions of the promise handed back ({@link pendingPromise}): no closure
- * is allocated per call.
- */
-class TimeoutCall<T> implements DeadlineEntry, PromiseSettlers<T> {
-  slot: DeadlineSlot | undefined = undefined;
-  slotIndex = 0;
-  settled = false;
-  resolve: (value: T) => void = noop;
-  reject: (error: unknown) => void = noop;
-  /** Own controller, only when the caller passed a signal to link. */
-  controller: AbortController | undefined = undefined;
-  outer: AbortSignal | undefined = undefined;
-
-  constructor(
-    private readonly scheduler: DeadlineScheduler,
-    private readonly ms: number,
-  ) {}
-
-  fulfil(value: T): void {
-    if (this.settle()) this.resolve(value);
-  }
-
-  fail(error: unknown): void {
-    if (this.settle()) this.reject(error);
-  }
-
-  expire(slot: DeadlineSlot): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.unlink();
-    const error = TimeoutError.create(this.ms);
-    if (this.controller !== undefined) this.controller.abort(error);
-    else slot.abort(error);
-    this.reject(error);
-  }
-
-  /** The caller's signal aborted: abort the call and reject with its reason. */
-  handleEvent(): void {
-    const reason = this.outer?.reason;
-    if (!this.settle()) return;
-    this.controller?.abort(reason);
-    this.reject(reason);
-  }
-
-  /** The call failed fast: leave the scheduler; the promise handed out is dropped unsettled. */
-  withdraw(): void {
-    this.settle();
-  }
-
-  private settle(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.scheduler.remove(this);
-    this.unlink();
-    return true;
-  }
-
-  private unlink(): void {
-    if (this.outer !== undefined) {
-      this.outer.removeEventListener('abort', this);
-      this.outer = undefined;
-    }
-  }
-}
-
-/**
- * Settles `entry` with the outcome of `pending` (unless the deadline or the
- * caller's abort came first). One async frame instead of two `then` closures.
- */
-async function forward<T>(entry: TimeoutCall<T>, pending: Promise<T>): Promise<void> {
-  let value: T;
-  try {
-    value = await pending;
-  } catch (error) {
-    entry.fail(error);
-    return;
-  }
-  entry.fulfil(value);
-}
-
-class Timeout implements TimeoutPolicy, Stage {
+class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
+  readonly inline = 'deadline';
   readonly ms: number;
   readonly dependency: string | undefined;
   private readonly scheduler: DeadlineScheduler;
-  private readonly chain: readonly Stage[] = [this];
+  private readonly onSystemClock: boolean;
+  private readonly chain: Chain = chainOf([this]);
   private readonly endpoint: Endpoint | undefined;
 
   constructor(options: TimeoutOptions) {
     this.ms = checkNumber('timeout', 'ms', options?.ms, { min: 0, max: 2 ** 31 - 1 });
     this.dependency = checkOptionalName('timeout', 'dependency', options.dependency);
-    this.scheduler = schedulerFor(options.clock ?? systemClock);
+    const clock = options.clock ?? systemClock;
+    this.scheduler = schedulerFor(clock);
+    this.onSystemClock = clock === systemClock;
     this.endpoint = this.dependency === undefined ? undefined : endpointFor(this.dependency, 'execute');
   }
 
@@ -125,30 +44,74 @@ class Timeout implements TimeoutPolicy, Stage {
     return executeChain(this.chain, this.endpoint, fn, signal);
   }
 
-  runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    const entry = new TimeoutCall<T>(this.scheduler, this.ms);
-    const promise = pendingPromise(entry);
-    const slot = this.scheduler.add(this.ms, entry);
-    let inner: AbortSignal;
-    if (isNeverSignal(signal)) {
+  /**
+   * Arms the deadline for an inline run (see `inlineRun.ts`): the run is the
+   * deadline entry and, when the caller gave a signal, its abort listener, so
+   * no object is allocated per call beyond the run itself.
+   */
+  enter(run: InlineRun<unknown>, index: number): Verdict {
+    const signal = run.signal;
+    const never = isNeverSignal(signal);
+    if (!never && signal.aborted) {
+      run.call.failFast(Promise.reject(signal.reason), signal.reason);
+      return REJECTED;
+    }
+    run.barrier = index;
+    run.deadlineStage = this;
+    const slot = this.onSystemClock
+      ? this.scheduler.addAt(run.startTime(), this.ms, run)
+      : this.scheduler.add(this.ms, run);
+    if (never) {
       // No caller signal to link: share the slot's signal (one
       // AbortController per duration quantum instead of one per call).
-      inner = slot.signal();
+      run.signal = slot.signal();
     } else {
-      entry.controller = new AbortController();
-      inner = entry.controller.signal;
-      entry.outer = signal;
-      signal.addEventListener('abort', entry);
+      const controller = new AbortController();
+      run.controller = controller;
+      run.signal = controller.signal;
+      run.outer = signal;
+      signal.addEventListener('abort', run);
     }
-    const pending = call.invoke(index + 1, inner);
-    // Rejected below without running (e.g. an open breaker): nothing to time.
-    if (pending === call.failedFast) {
-      entry.withdraw();
-      return pending;
-    }
-    void forward(entry, pending);
-    return promise;
+    return ENTERED;
+  }
+
+  /** The call settled (or failed fast below): disarm, unless the deadline or an abort settled the run first. */
+  exit(run: InlineRun<unknown>): boolean {
+    if (run.outerSettled) return false;
+    this.scheduler.remove(run);
+    unlink(run);
+    return true;
+  }
+
+  expire(run: InlineRun<unknown>, slot: DeadlineSlot): void {
+    if (run.outerSettled) return;
+    unlink(run);
+    const error = TimeoutError.create(this.ms);
+    if (run.controller !== undefined) run.controller.abort(error);
+    else slot.abort(error);
+    run.settleOuter(error);
+  }
+
+  abort(run: InlineRun<unknown>): void {
+    if (run.outerSettled) return;
+    const reason = run.outer?.reason;
+    this.scheduler.remove(run);
+    unlink(run);
+    run.controller?.abort(reason);
+    run.settleOuter(reason);
+  }
+
+  /** Only reached when the timeout is not part of an inline run; never the case for chains built here. */
+  runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
+    return call.invoke(index, signal);
+  }
+}
+
+/** Stops listening to the caller's signal. */
+function unlink(run: InlineRun<unknown>): void {
+  if (run.outer !== undefined) {
+    run.outer.removeEventListener('abort', run);
+    run.outer = undefined;
   }
 }
 

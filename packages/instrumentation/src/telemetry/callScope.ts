@@ -8,6 +8,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { runInline } from '../policies/inlineRun.js';
 import type { BoundaryCall } from '../policies/policy.js';
 import type { FixedHistogram } from './fixedHistogram.js';
 import { callTracer, instruments } from './instruments.js';
@@ -137,7 +138,8 @@ export const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', 
 function startCallSpan(endpoint: Endpoint): Span {
   try {
     const tracer = callTracer();
-    return tracer === undefined ? NOOP_SPAN : tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
+    if (tracer === undefined) return NOOP_SPAN;
+    return tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
   } catch (error) {
     diag.error('@faultline/instrumentation: starting a span failed', error);
     return NOOP_SPAN;
@@ -152,10 +154,16 @@ function setPeerService(span: Span, dependency: string): void {
   }
 }
 
-function finish(scope: CallScope, outcome: Outcome, error: unknown, startedAt: number): void {
+/**
+ * Ends a call that started at `startedAt` (`performance.now()`): duration,
+ * outcome, span, in-flight count. Never throws. @internal
+ */
+export function finishCall(scope: CallScope, threw: boolean, error: unknown, startedAt: number, endedAt: number): void {
+  scope.endpoint.inflight.value--;
   try {
+    const outcome = threw ? outcomeOf(error) : OUTCOME.SUCCESS;
     const endpoint = scope.endpoint;
-    const seconds = (performance.now() - startedAt) / 1000;
+    const seconds = (endedAt - startedAt) / 1000;
     // instruments() also registers the gauges with the current MeterProvider,
     // on either metric route (see metricRoute.ts).
     const api = instruments();
@@ -180,48 +188,36 @@ function finish(scope: CallScope, outcome: Outcome, error: unknown, startedAt: n
  * Runs `call` from its first stage as one logical call to `endpoint`: span,
  * duration, in-flight count. The span is made active for the task only when
  * it records (an unsampled span would change nothing downstream but cost a
- * context switch per call). A call that fails fast (see `Call.failedFast`) is
- * finished synchronously and its shared rejection returned as it is. @internal
+ * context switch per call). The call is ended by the inline run that starts
+ * the chain (`inlineRun.ts`), in the same async frame as the chain's own
+ * after-work, or synchronously when it fails fast. @internal
  */
 export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promise<T> {
   const endpoint = call.endpoint;
-  const inflight = endpoint.inflight;
-  inflight.value++;
+  endpoint.inflight.value++;
   const startedAt = performance.now();
   const span = startCallSpan(endpoint);
   const recording = span.isRecording();
   call.span = span;
-  if (recording) {
-    call.target = span;
-    setPeerService(span, endpoint.dependency);
-  }
-  let pending: Promise<T>;
+  const end = call.chain.runEnd[0] as number;
+  if (!recording) return runInline(call, 0, end, signal, startedAt, true);
+  call.target = span;
+  setPeerService(span, endpoint.dependency);
   try {
-    pending = recording
-      ? context.with(trace.setSpan(context.active(), span), call.invoke, call, 0, signal)
-      : call.invoke(0, signal);
+    return context.with(
+      trace.setSpan(context.active(), span),
+      runInline,
+      undefined,
+      call,
+      0,
+      end,
+      signal,
+      startedAt,
+      true,
+    ) as Promise<T>;
   } catch (error) {
     // Only a throwing context manager gets here; the call did not run.
-    pending = Promise.reject(error);
-  }
-  if (pending === call.failedFast) {
-    const error = call.failedFastError;
-    finish(call, outcomeOf(error), error, startedAt);
-    inflight.value--;
-    return pending;
-  }
-  return settleCall(pending, call, startedAt);
-}
-
-async function settleCall<T>(pending: Promise<T>, scope: CallScope, startedAt: number): Promise<T> {
-  try {
-    const result = await pending;
-    finish(scope, OUTCOME.SUCCESS, undefined, startedAt);
-    return result;
-  } catch (error) {
-    finish(scope, outcomeOf(error), error, startedAt);
-    throw error;
-  } finally {
-    scope.endpoint.inflight.value--;
+    finishCall(call, true, error, startedAt, performance.now());
+    return Promise.reject(error);
   }
 }
