@@ -55,3 +55,4 @@ export {
   STANDARD_SIGNAL,
   UNIT,
 } from './telemetry/names.js';
+export { configureTracing, type TracingOptions } from './telemetry/tracingOptions.js';

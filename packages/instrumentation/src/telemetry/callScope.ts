@@ -2,10 +2,12 @@ import {
   type Attributes,
   context,
   diag,
+  INVALID_TRACEID,
   type Span,
   SpanKind,
   type SpanOptions,
   SpanStatusCode,
+  TraceFlags,
   trace,
 } from '@opentelemetry/api';
 import { runInline } from '../policies/inlineRun.js';
@@ -16,6 +18,7 @@ import { metricRoute } from './metricRoute.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 import { outcomeOf } from './outcome.js';
 import { durationSeries, type InflightCounter, inflightCounter } from './registry.js';
+import { tracingOptions } from './tracingOptions.js';
 
 /**
  * Where a guarded call's span comes from.
@@ -135,10 +138,30 @@ export function endpointFor(dependency: string, operation: string): Endpoint {
 /** What a call boundary's span is while tracing is off, or before it started. @internal */
 export const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
 
+/**
+ * Whether the active context carries a valid parent span that was not
+ * sampled. Under a ParentBased sampler (OpenTelemetry's default, and what
+ * `startTelemetry` installs) its children are never sampled either, so no
+ * span is started for them: asking the SDK costs ≈ 0.4–0.5 µs per call (ids,
+ * sampler, a non-recording span) for a span nobody will see. The trace id
+ * is checked for shape only (the SDK checks hex digits too; a malformed id
+ * would start a new root there).
+ */
+function parentUnsampled(): boolean {
+  const parent = trace.getSpanContext(context.active());
+  return (
+    parent !== undefined &&
+    (parent.traceFlags & TraceFlags.SAMPLED) === 0 &&
+    parent.traceId.length === 32 &&
+    parent.traceId !== INVALID_TRACEID
+  );
+}
+
 function startCallSpan(endpoint: Endpoint): Span {
   try {
     const tracer = callTracer();
     if (tracer === undefined) return NOOP_SPAN;
+    if (tracingOptions.inheritUnsampledParent && parentUnsampled()) return NOOP_SPAN;
     return tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
   } catch (error) {
     diag.error('@faultline/instrumentation: starting a span failed', error);

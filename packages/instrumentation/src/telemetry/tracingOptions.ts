@@ -1,0 +1,34 @@
+import { fail } from '../policies/optionChecks.js';
+
+/** Options of {@link configureTracing}. */
+export interface TracingOptions {
+  /**
+   * A guarded call whose parent span was not sampled starts no span of its
+   * own: its trace was already dropped upstream, and under a ParentBased
+   * sampler (OpenTelemetry's default, and what `startTelemetry` installs)
+   * the SDK would only hand back a non-recording span, at ≈ 0.5 µs a call.
+   * Metrics are recorded either way. Set `false` if your sampler may sample
+   * a child of an unsampled parent (a plain ratio or AlwaysOn sampler without
+   * ParentBased): then every call asks the SDK. Default `true`.
+   */
+  inheritUnsampledParent?: boolean;
+}
+
+/** The process-wide tracing options of the package. @internal */
+export const tracingOptions: Required<TracingOptions> = { inheritUnsampledParent: true };
+
+/**
+ * Changes how guarded calls start their spans (process-wide). Options left
+ * out keep their current value.
+ *
+ * @example
+ * configureTracing({ inheritUnsampledParent: false }); // your sampler is not ParentBased
+ */
+export function configureTracing(options: TracingOptions): void {
+  if (options === null || typeof options !== 'object') fail('configureTracing', 'options', 'an object', options);
+  const inherit = options.inheritUnsampledParent;
+  if (inherit !== undefined) {
+    if (typeof inherit !== 'boolean') fail('configureTracing', 'inheritUnsampledParent', 'a boolean', inherit);
+    tracingOptions.inheritUnsampledParent = inherit;
+  }
+}
