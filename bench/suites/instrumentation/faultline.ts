@@ -19,6 +19,7 @@ import {
   type Policy,
   timeout,
 } from '@faultline/instrumentation';
+import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import type { Contestant } from '../../lib/interleave.js';
 import { serialLoop } from '../../lib/loops.js';
 import { CONFIG, type ContestantSpec, type Path, type Prepared, timeoutFor, tripBreaker } from './contestant.js';
@@ -81,7 +82,21 @@ interface Parts {
   readonly telemetry: boolean;
   /** Spans sampled into the in-memory exporter (else AlwaysOff). */
   readonly sampled?: boolean;
+  /**
+   * Each call runs inside the context of an unsampled parent span — an
+   * inbound request the service's root sampler dropped — entered per call
+   * with `context.with`, whose cost the row includes.
+   */
+  readonly unsampledParent?: boolean;
 }
+
+/** The remote parent of an inbound request that was not sampled (W3C traceparent flags 00). */
+const UNSAMPLED_PARENT = trace.setSpanContext(ROOT_CONTEXT, {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.NONE,
+  isRemote: true,
+});
 
 function faultlineContestant(name: string, parts: Parts, telemetry: BenchTelemetry): ContestantSpec {
   return {
@@ -132,7 +147,9 @@ function faultlineContestant(name: string, parts: Parts, telemetry: BenchTelemet
       }
       const fn = path === 'failure' ? flakyWork : work;
       return {
-        call: () => policy.execute(fn),
+        call: parts.unsampledParent
+          ? () => context.with(UNSAMPLED_PARENT, policy.execute, policy, fn)
+          : () => policy.execute(fn),
         expect: expectFor(path),
         beforeSample,
         async dispose() {
@@ -236,6 +253,11 @@ export function faultlineContestants(telemetry: BenchTelemetry): FaultlineContes
       ),
       faultlineContestant(
         NAMES.faultlineFull,
+        { breaker: true, bulkhead: true, timeout: true, telemetry: true, sampled: false, unsampledParent: true },
+        telemetry,
+      ),
+      faultlineContestant(
+        NAMES.faultlineFullRoot,
         { breaker: true, bulkhead: true, timeout: true, telemetry: true, sampled: false },
         telemetry,
       ),
@@ -259,7 +281,7 @@ export function faultlineContestants(telemetry: BenchTelemetry): FaultlineContes
     ],
     fullPolicyCall: () => {
       telemetry.sampleSpans(false);
-      return full.execute(work);
+      return context.with(UNSAMPLED_PARENT, full.execute, full, work);
     },
   };
 }

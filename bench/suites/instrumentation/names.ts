@@ -11,6 +11,7 @@ export const NAMES = {
   faultlineBreaker: 'faultline breaker',
   faultlineTimeout: 'faultline timeout',
   faultlineNoTelemetry: 'faultline bulkhead+breaker+timeout · no telemetry',
-  faultlineFull: 'faultline bulkhead+breaker+timeout · metrics · spans unsampled',
+  faultlineFull: 'faultline bulkhead+breaker+timeout · metrics · spans unsampled (parent unsampled)',
+  faultlineFullRoot: 'faultline bulkhead+breaker+timeout · metrics · spans unsampled (root, AlwaysOff)',
   faultlineFullSampled: 'faultline bulkhead+breaker+timeout · metrics · spans sampled',
 } as const;

@@ -5,7 +5,7 @@
  * still creates ids and a non-recording span). Measured through the global
  * API, on the providers `telemetry.ts` registered.
  */
-import { type Attributes, metrics, SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, context, metrics, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { inflightCounter } from '../../../packages/instrumentation/src/telemetry/registry.js';
 import type { Contestant } from '../../lib/interleave.js';
 import { syncLoop } from '../../lib/loops.js';
@@ -26,6 +26,12 @@ export function sdkFloorContestants(telemetry: BenchTelemetry): Contestant[] {
   // boundary bumps one shared counter up and down; the gauge itself is read at collection.
   const inflight = inflightCounter('bench-inflight-dependency');
   let sink = 0;
+  const parent = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: '00f067aa0ba902b7',
+    traceFlags: TraceFlags.NONE,
+  });
+  const touch = () => sink++;
   return [
     { name: 'empty loop body (baseline for the in-flight row)', loop: syncLoop('floor empty', () => sink++) },
     {
@@ -42,6 +48,10 @@ export function sdkFloorContestants(telemetry: BenchTelemetry): Contestant[] {
     },
     { name: 'counter.add (2 attributes)', loop: syncLoop('floor counter', () => counter.add(1, attributes)) },
     { name: 'performance.now()', loop: syncLoop('floor now', () => performance.now()) },
+    {
+      name: 'context.with(parent, fn), registered context manager',
+      loop: syncLoop('floor context.with', () => context.with(parent, touch)),
+    },
     {
       name: 'startSpan + end, AlwaysOff',
       loop: syncLoop('floor span off', () => tracer.startSpan('payment-service execute', spanOptions).end()),

@@ -9,13 +9,15 @@
  * The AsyncLocalStorage context manager is optional (`--flag als`): on Node 20
  * it installs promise hooks that slow *every* promise in the process — the
  * bare call goes from ≈ 30 to ≈ 130 ns here — which would blur all rows alike
- * and hide the policies' own costs. Without it, `context.with` is a plain call,
- * so the "spans sampled" row is a lower bound of what an application with
- * context propagation pays.
+ * and hide the policies' own costs. By default the SDK's StackContextManager
+ * is registered instead: `context.with` really sets the active context, but
+ * only for the synchronous part of the callback, which is all the call
+ * boundary reads (the parent when the call starts). So the "spans sampled"
+ * row is a lower bound of what an application with context propagation pays.
  *
  * One global tracer provider serves both "spans unsampled" and "spans
- * sampled": its sampler delegates to the SDK's own AlwaysOff or AlwaysOn
- * sampler, switched before each sample of the contestant concerned (the
+ * sampled": its ParentBased sampler's root sampler delegates to the SDK's own
+ * AlwaysOff or AlwaysOn sampler, switched before each sample of the contestant concerned (the
  * global provider can be registered only once per process).
  */
 import { faultlineMetricProducer } from '@faultline/instrumentation/metric-producer';
@@ -34,9 +36,11 @@ import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   InMemorySpanExporter,
+  ParentBasedSampler,
   type Sampler,
   type SamplingResult,
   SimpleSpanProcessor,
+  StackContextManager,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 
@@ -115,11 +119,15 @@ export function startBenchTelemetry(options: { asyncLocalStorage: boolean }): Be
   const spans = new InMemorySpanExporter();
   const tracerProvider = new TracerProvider({
     idGenerator: new PooledIdGenerator(), // as startTelemetry does
-    sampler,
+    // ParentBased, as startTelemetry installs (and the SDK's default): a child
+    // of an unsampled parent is never sampled, whatever the root sampler says.
+    sampler: new ParentBasedSampler({ root: sampler }),
     spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
 
-  if (options.asyncLocalStorage) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(
+    options.asyncLocalStorage ? new AsyncLocalStorageContextManager().enable() : new StackContextManager().enable(),
+  );
   metrics.setGlobalMeterProvider(meterProvider);
   trace.setGlobalTracerProvider(tracerProvider);
 
