@@ -198,37 +198,42 @@ export function runInline<T>(
     return inner;
   }
   if (promise === undefined) return settle(run, inner);
-  void forward(run, inner);
+  forward(run, inner);
   return promise;
 }
 
-/** The run's one async frame when it has no deadline: its promise is this frame's. */
-async function settle<T>(run: InlineRun<T>, inner: Promise<T>): Promise<T> {
-  let value: T;
-  try {
-    value = await inner;
-  } catch (error) {
-    run.complete(error, true);
-    throw error;
-  }
-  run.complete(undefined, false);
-  return value;
+/**
+ * After the rest of a run without a deadline settled: the exits, then the
+ * run's promise settles as the rest did. `.then` with two small closures
+ * rather than an `async` frame: ≈ 20 against ≈ 70 ns here.
+ */
+function settle<T>(run: InlineRun<T>, inner: Promise<T>): Promise<T> {
+  return inner.then(
+    (value) => {
+      run.complete(undefined, false);
+      return value;
+    },
+    (error: unknown) => {
+      run.complete(error, true);
+      throw error;
+    },
+  );
 }
 
-/** The run's one async frame when it has a deadline: settles the run's promise unless the deadline did. */
-async function forward<T>(run: InlineRun<T>, inner: Promise<T>): Promise<void> {
-  let value: T;
-  try {
-    value = await inner;
-  } catch (error) {
-    if (run.complete(error, true) && !run.outerSettled) {
-      run.outerSettled = true;
-      run.reject(error);
-    }
-    return;
-  }
-  if (run.complete(undefined, false) && !run.outerSettled) {
-    run.outerSettled = true;
-    run.resolve(value);
-  }
+/** After the rest of a run with a deadline settled: the exits, then the run's promise, unless the deadline settled it. */
+function forward<T>(run: InlineRun<T>, inner: Promise<T>): void {
+  inner.then(
+    (value) => {
+      if (run.complete(undefined, false) && !run.outerSettled) {
+        run.outerSettled = true;
+        run.resolve(value);
+      }
+    },
+    (error: unknown) => {
+      if (run.complete(error, true) && !run.outerSettled) {
+        run.outerSettled = true;
+        run.reject(error);
+      }
+    },
+  );
 }

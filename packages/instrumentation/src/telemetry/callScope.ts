@@ -159,10 +159,10 @@ function parentUnsampled(): boolean {
 
 function startCallSpan(endpoint: Endpoint): Span {
   try {
-    const tracer = callTracer();
-    if (tracer === undefined) return NOOP_SPAN;
+    // The parent first: under an unsampled parent not even the provider is looked up.
     if (tracingOptions.inheritUnsampledParent && parentUnsampled()) return NOOP_SPAN;
-    return tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
+    const tracer = callTracer();
+    return tracer === undefined ? NOOP_SPAN : tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
   } catch (error) {
     diag.error('@faultline/instrumentation: starting a span failed', error);
     return NOOP_SPAN;
