@@ -4,7 +4,7 @@ import { type PromiseSettlers, pendingPromise } from './pendingPromise.js';
 import type { Call, Stage } from './policy.js';
 
 /**
- * Runs of inline stages: one async frame for a whole chain.
+ * Runs of inline stages: one settlement for a whole chain.
  *
  * Nesting policies the obvious way gives every stage its own async frame
  * around the rest of the chain (bulkhead: hold the permit until the inner
@@ -14,7 +14,7 @@ import type { Call, Stage } from './policy.js';
  * breaker and a timeout all decide *synchronously* before the call and
  * update *synchronously* after it. So a run of such stages is executed as:
  * every stage's {@link InlineStage.enter} in order, the rest of the chain
- * once, then one frame awaits it and calls every {@link InlineStage.exit} in
+ * once, then one `.then` on it calls every {@link InlineStage.exit} in
  * reverse order — the same order and the same outcome the nested frames
  * would have seen.
  *

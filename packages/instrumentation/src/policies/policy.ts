@@ -37,7 +37,7 @@ export interface Stage {
 
 /**
  * The stages of a policy chain, outermost first, and where each run of inline
- * stages that can share one async frame ends (computed once per chain).
+ * stages that can share one settlement ends (computed once per chain).
  * @internal
  */
 export class Chain {

@@ -212,7 +212,7 @@ export function finishCall(scope: CallScope, threw: boolean, error: unknown, sta
  * duration, in-flight count. The span is made active for the task only when
  * it records (an unsampled span would change nothing downstream but cost a
  * context switch per call). The call is ended by the inline run that starts
- * the chain (`inlineRun.ts`), in the same async frame as the chain's own
+ * the chain (`inlineRun.ts`), in the same settlement as the chain's own
  * after-work, or synchronously when it fails fast. @internal
  */
 export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promise<T> {
