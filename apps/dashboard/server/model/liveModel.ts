@@ -1,23 +1,39 @@
 import type { MetricBatch, MetricPoint, TraceBatch } from '../ingest/telemetry';
+import {
+  type BreakerAcc,
+  type BreakerEntity,
+  type BreakerInstance,
+  type BreakerSample,
+  type Bucket,
+  type BulkheadAcc,
+  type BulkheadEntity,
+  type BulkheadInstance,
+  copyFields,
+  deriveBulkhead,
+  type EdgeAcc,
+  type EdgeEntity,
+  type EntityType,
+  emptyFields,
+  newCallAgg,
+  SEVERITY,
+  type ServiceAcc,
+  type StoredTransition,
+  setGauge,
+} from './accumulators';
 import { BoundedRegistry } from './boundedRegistry';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
-import { addCounts, emptyCounts, singleObservation, toCanonical } from './latencyHistogram';
-import { type BulkheadField, mapMetric, type Signal } from './metricMapping';
+import { addCounts, singleObservation, toCanonical } from './latencyHistogram';
+import { mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
+import { breakerRollup, bulkheadRollup, edgeRollup, serviceRollup } from './rollupRecords';
 import {
-  type BreakerRollup,
   type BreakerState,
   type BreakerTransition,
-  type BulkheadRollup,
   bucketStart,
-  type EdgeRollup,
   emptyRollupBatch,
-  OUTCOMES,
-  type OutcomeCounts,
   ROLLUP_MS,
   type RollupBatch,
   type ServiceKind,
-  type ServiceRollup,
 } from './rollups';
 import { SeriesKeys } from './seriesKeys';
 import { type SpanObservation, SpanPairing } from './spanPairing';
@@ -115,192 +131,7 @@ const TRANSITION_DEDUP_MS = 5_000;
 const STALE_INSTANCE_MS = 5 * 60_000;
 const MAX_INSTANCES_PER_ENTITY = 256;
 
-/** Higher = worse; decides one state for a breaker reported by several instances. */
-const SEVERITY: Record<BreakerState, number> = {
-  disabled: 0,
-  metrics_only: 1,
-  closed: 2,
-  half_open: 3,
-  forced_open: 4,
-  open: 5,
-};
 const KIND_RANK: Record<ServiceKind, number> = { virtual: 0, database: 1, service: 2 };
-
-interface CallAgg {
-  calls: number;
-  outcomes: OutcomeCounts;
-  counts: number[];
-  sumMs: number;
-}
-
-interface GaugeSample {
-  last: number;
-  lastT: number;
-  max: number;
-}
-
-interface EdgeAcc {
-  metric: CallAgg | null;
-  span: CallAgg | null;
-  metricAttempts: number | null;
-  spanAttempts: number;
-  inflight: Map<string, GaugeSample> | null;
-  base: EdgeRollup | null;
-}
-
-interface BreakerSample {
-  state: BreakerState | null;
-  failureRate: number | null;
-  slowCallRate: number | null;
-}
-
-interface BreakerAcc {
-  instances: Map<string, BreakerSample>;
-  base: BreakerRollup | null;
-}
-
-type BulkheadFields = Record<BulkheadField, number | null>;
-
-interface BulkheadSample extends BulkheadFields {
-  activeMax: number;
-  queuedMax: number;
-}
-
-interface BulkheadAcc {
-  instances: Map<string, BulkheadSample>;
-  rejections: number;
-  saturatedMs: Map<string, number>;
-  base: BulkheadRollup | null;
-}
-
-interface ServiceAcc {
-  activeRequests: Map<string, GaugeSample> | null;
-  eventLoopUtilization: Map<string, GaugeSample> | null;
-  eventLoopDelayP99Ms: Map<string, GaugeSample> | null;
-  base: ServiceRollup | null;
-}
-
-interface Bucket {
-  edges: Map<string, EdgeAcc>;
-  breakers: Map<string, BreakerAcc>;
-  bulkheads: Map<string, BulkheadAcc>;
-  services: Map<string, ServiceAcc>;
-}
-
-type EntityType = 'edges' | 'breakers' | 'bulkheads' | 'services';
-
-interface EdgeEntity {
-  source: string;
-  target: string;
-}
-
-interface StoredTransition {
-  t: BreakerTransition;
-  /** 0 gauge sample, 1 counter, 2 span event (exact time). */
-  precision: number;
-  drained: boolean;
-}
-
-interface BreakerInstance {
-  state: BreakerState | null;
-  atMs: number;
-  lastSeenMs: number;
-  recent: StoredTransition[];
-}
-
-interface BreakerEntity {
-  name: string;
-  service: string;
-  dependency: string;
-  instances: Map<string, BreakerInstance>;
-  restored: { state: BreakerState; atMs: number } | null;
-}
-
-interface BulkheadInstance {
-  /** Its bulkhead's key and its instance, for the saturation pass after a batch. */
-  readonly key: string;
-  readonly instance: string;
-  fields: BulkheadFields;
-  lastPointMs: number;
-  lastEvalMs: number | null;
-}
-
-interface BulkheadEntity {
-  service: string;
-  name: string;
-  dependency: string;
-  instances: Map<string, BulkheadInstance>;
-}
-
-function emptyOutcomes(): OutcomeCounts {
-  return { success: 0, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 };
-}
-
-function newCallAgg(): CallAgg {
-  return { calls: 0, outcomes: emptyOutcomes(), counts: emptyCounts(), sumMs: 0 };
-}
-
-function emptyFields(): BulkheadFields {
-  return {
-    active: null,
-    queued: null,
-    limit: null,
-    queueLimit: null,
-    available: null,
-    maxAllowed: null,
-    poolSize: null,
-  };
-}
-
-/** Semaphore bulkheads (resilience4j) report available/max; thread pools report active/size. */
-function deriveBulkhead(f: BulkheadFields): {
-  active: number;
-  limit: number | null;
-  queued: number;
-  queueLimit: number | null;
-} {
-  const active =
-    f.active ?? (f.maxAllowed !== null && f.available !== null ? Math.max(0, f.maxAllowed - f.available) : 0);
-  return { active, limit: f.limit ?? f.maxAllowed ?? f.poolSize, queued: f.queued ?? 0, queueLimit: f.queueLimit };
-}
-
-/** `Object.assign(target, fields)`, spelled out: a fixed shape copies without a generic property walk. */
-function copyFields(target: BulkheadFields, f: BulkheadFields): void {
-  target.active = f.active;
-  target.queued = f.queued;
-  target.limit = f.limit;
-  target.queueLimit = f.queueLimit;
-  target.available = f.available;
-  target.maxAllowed = f.maxAllowed;
-  target.poolSize = f.poolSize;
-}
-
-function setGauge(map: Map<string, GaugeSample>, key: string, value: number, t: number): void {
-  const s = map.get(key);
-  if (!s) {
-    map.set(key, { last: value, lastT: t, max: value });
-    return;
-  }
-  if (t >= s.lastT) {
-    s.last = value;
-    s.lastT = t;
-  }
-  if (value > s.max) s.max = value;
-}
-
-function sumGauges(map: Map<string, GaugeSample> | null, pick: 'last' | 'max'): number | null {
-  if (!map || map.size === 0) return null;
-  let s = 0;
-  for (const g of map.values()) s += g[pick];
-  return s;
-}
-
-function maxGauges(map: Map<string, GaugeSample> | null): number | null {
-  if (!map || map.size === 0) return null;
-  let m = Number.NEGATIVE_INFINITY;
-  for (const g of map.values()) if (g.last > m) m = g.last;
-  return m;
-}
 
 /** The predecessor a "to" implies when a source (Polly) does not say where the breaker came from. */
 function impliedFrom(to: BreakerState): BreakerState {
@@ -449,13 +280,15 @@ export class LiveModel {
     const starts = [...this.buckets.keys()].filter((s) => s >= fromMs && s < toMs).sort((a, b) => a - b);
     for (const start of starts) {
       const b = this.buckets.get(start) as Bucket;
-      for (const [key, acc] of b.edges) out.edges.push(this.edgeRollup(start, key, acc));
+      for (const [key, acc] of b.edges) out.edges.push(edgeRollup(start, key, acc, this.edges.get(key)));
       for (const [key, acc] of b.breakers) {
-        const r = this.breakerRollup(start, key, acc);
+        const r = breakerRollup(start, key, acc, this.breakers.get(key));
         if (r) out.breakers.push(r);
       }
-      for (const [key, acc] of b.bulkheads) out.bulkheads.push(this.bulkheadRollup(start, key, acc));
-      for (const [key, acc] of b.services) out.services.push(this.serviceRollup(start, key, acc));
+      for (const [key, acc] of b.bulkheads)
+        out.bulkheads.push(bulkheadRollup(start, key, acc, this.bulkheads.get(key)));
+      for (const [key, acc] of b.services)
+        out.services.push(serviceRollup(start, key, acc, this.services.get(key)?.kind));
     }
     for (const s of this.transitions) if (s.t.atMs >= fromMs && s.t.atMs < toMs) out.transitions.push({ ...s.t });
     return out;
@@ -470,20 +303,20 @@ export class LiveModel {
       if (!b) continue;
       for (const key of sets.edges) {
         const acc = b.edges.get(key);
-        if (acc) out.edges.push(this.edgeRollup(start, key, acc));
+        if (acc) out.edges.push(edgeRollup(start, key, acc, this.edges.get(key)));
       }
       for (const key of sets.breakers) {
         const acc = b.breakers.get(key);
-        const r = acc ? this.breakerRollup(start, key, acc) : null;
+        const r = acc ? breakerRollup(start, key, acc, this.breakers.get(key)) : null;
         if (r) out.breakers.push(r);
       }
       for (const key of sets.bulkheads) {
         const acc = b.bulkheads.get(key);
-        if (acc) out.bulkheads.push(this.bulkheadRollup(start, key, acc));
+        if (acc) out.bulkheads.push(bulkheadRollup(start, key, acc, this.bulkheads.get(key)));
       }
       for (const key of sets.services) {
         const acc = b.services.get(key);
-        if (acc) out.services.push(this.serviceRollup(start, key, acc));
+        if (acc) out.services.push(serviceRollup(start, key, acc, this.services.get(key)?.kind));
       }
     }
     this.dirty.clear();
@@ -1211,127 +1044,6 @@ export class LiveModel {
     if (this.transitions.length > 0 && (this.transitions[0] as StoredTransition).t.atMs < horizon) {
       this.transitions = this.transitions.filter((s) => s.t.atMs >= horizon);
     }
-  }
-
-  // ─── rollup records ────────────────────────────────────────────────────────
-
-  private edgeRollup(start: number, key: string, acc: EdgeAcc): EdgeRollup {
-    const entity = this.edges.get(key);
-    const [source = '', target = ''] = entity ? [entity.source, entity.target] : key.split(SEP);
-    const base = acc.base;
-    const out: EdgeRollup = {
-      bucketStartMs: start,
-      source,
-      target,
-      calls: base?.calls ?? 0,
-      errors: 0,
-      outcomes: base ? { ...base.outcomes } : emptyOutcomes(),
-      latencyCounts: base ? base.latencyCounts.slice() : emptyCounts(),
-      latencySumMs: base?.latencySumMs ?? 0,
-      retryAttempts: base?.retryAttempts ?? 0,
-      inflightMax: sumGauges(acc.inflight, 'max') ?? base?.inflightMax ?? null,
-      inflightLast: sumGauges(acc.inflight, 'last') ?? base?.inflightLast ?? null,
-    };
-    const chosen = acc.metric ?? acc.span;
-    if (chosen) {
-      out.calls += chosen.calls;
-      for (const o of OUTCOMES) out.outcomes[o] += chosen.outcomes[o];
-      addCounts(out.latencyCounts, chosen.counts);
-      out.latencySumMs += chosen.sumMs;
-    }
-    out.retryAttempts += acc.metric ? (acc.metricAttempts ?? 0) : (acc.metricAttempts ?? acc.spanAttempts);
-    out.errors = Math.max(0, out.calls - out.outcomes.success);
-    return out;
-  }
-
-  private breakerRollup(start: number, key: string, acc: BreakerAcc): BreakerRollup | null {
-    const e = this.breakers.get(key);
-    let state: BreakerState | null = null;
-    let failureRate: number | null = null;
-    let slowCallRate: number | null = null;
-    for (const s of acc.instances.values()) {
-      if (s.state !== null && (state === null || SEVERITY[s.state] > SEVERITY[state])) state = s.state;
-      if (s.failureRate !== null) failureRate = Math.max(failureRate ?? 0, s.failureRate);
-      if (s.slowCallRate !== null) slowCallRate = Math.max(slowCallRate ?? 0, s.slowCallRate);
-    }
-    state ??= acc.base?.state ?? null;
-    if (state === null) {
-      // Only rates so far: the instance state known from earlier buckets.
-      for (const i of e?.instances.values() ?? []) {
-        if (i.state !== null && (state === null || SEVERITY[i.state] > SEVERITY[state])) state = i.state;
-      }
-      state ??= e?.restored?.state ?? null;
-    }
-    if (state === null) return null;
-    const [service = '', name = ''] = e ? [e.service, e.name] : key.split(SEP);
-    return {
-      bucketStartMs: start,
-      name,
-      service,
-      dependency: e?.dependency ?? acc.base?.dependency ?? name,
-      state,
-      failureRate: failureRate ?? acc.base?.failureRate ?? null,
-      slowCallRate: slowCallRate ?? acc.base?.slowCallRate ?? null,
-    };
-  }
-
-  private bulkheadRollup(start: number, key: string, acc: BulkheadAcc): BulkheadRollup {
-    const e = this.bulkheads.get(key);
-    const [service = '', name = ''] = e ? [e.service, e.name] : key.split(SEP);
-    const base = acc.base;
-    const out: BulkheadRollup = {
-      bucketStartMs: start,
-      service,
-      name,
-      dependency: e?.dependency ?? base?.dependency ?? name,
-      activeLast: base?.activeLast ?? 0,
-      activeMax: base?.activeMax ?? 0,
-      limit: base?.limit ?? null,
-      queuedLast: base?.queuedLast ?? 0,
-      queuedMax: base?.queuedMax ?? 0,
-      queueLimit: base?.queueLimit ?? null,
-      rejections: (base?.rejections ?? 0) + acc.rejections,
-      saturatedMs: base?.saturatedMs ?? 0,
-    };
-    if (acc.instances.size > 0) {
-      let active = 0;
-      let activeMax = 0;
-      let queued = 0;
-      let queuedMax = 0;
-      let limit: number | null = null;
-      let queueLimit: number | null = null;
-      for (const s of acc.instances.values()) {
-        const d = deriveBulkhead(s);
-        active += d.active;
-        activeMax += Math.max(s.activeMax, d.active);
-        queued += d.queued;
-        queuedMax += Math.max(s.queuedMax, d.queued);
-        if (d.limit !== null) limit = (limit ?? 0) + d.limit;
-        if (d.queueLimit !== null) queueLimit = (queueLimit ?? 0) + d.queueLimit;
-      }
-      out.activeLast = active;
-      out.activeMax = Math.max(activeMax, active);
-      out.queuedLast = queued;
-      out.queuedMax = Math.max(queuedMax, queued);
-      out.limit = limit ?? out.limit;
-      out.queueLimit = queueLimit ?? out.queueLimit;
-    }
-    let saturated = 0;
-    for (const ms of acc.saturatedMs.values()) saturated = Math.max(saturated, ms);
-    out.saturatedMs = Math.min(ROLLUP_MS, Math.max(out.saturatedMs, saturated));
-    return out;
-  }
-
-  private serviceRollup(start: number, name: string, acc: ServiceAcc): ServiceRollup {
-    const base = acc.base;
-    return {
-      bucketStartMs: start,
-      service: name,
-      kind: this.services.get(name)?.kind ?? base?.kind ?? 'service',
-      activeRequests: sumGauges(acc.activeRequests, 'last') ?? base?.activeRequests ?? null,
-      eventLoopUtilization: maxGauges(acc.eventLoopUtilization) ?? base?.eventLoopUtilization ?? null,
-      eventLoopDelayP99Ms: maxGauges(acc.eventLoopDelayP99Ms) ?? base?.eventLoopDelayP99Ms ?? null,
-    };
   }
 }
 
