@@ -1,13 +1,14 @@
 import { emptyCounts } from './latencyHistogram';
 import type { BulkheadField } from './metricMapping';
-import type {
-  BreakerRollup,
-  BreakerState,
-  BreakerTransition,
-  BulkheadRollup,
-  EdgeRollup,
-  OutcomeCounts,
-  ServiceRollup,
+import {
+  type BreakerRollup,
+  type BreakerState,
+  type BreakerTransition,
+  type BulkheadRollup,
+  type EdgeRollup,
+  emptyOutcomes,
+  type OutcomeCounts,
+  type ServiceRollup,
 } from './rollups';
 
 /**
@@ -18,16 +19,6 @@ import type {
  * model (`liveModel.ts`) decides what goes where, `rollupRecords.ts` turns a
  * bucket's accumulators into the records the store and the views read.
  */
-
-/** Higher = worse; decides one state for a breaker reported by several instances. */
-export const SEVERITY: Record<BreakerState, number> = {
-  disabled: 0,
-  metrics_only: 1,
-  closed: 2,
-  half_open: 3,
-  forced_open: 4,
-  open: 5,
-};
 
 export interface CallAgg {
   calls: number;
@@ -133,10 +124,6 @@ export interface BulkheadEntity {
   name: string;
   dependency: string;
   instances: Map<string, BulkheadInstance>;
-}
-
-export function emptyOutcomes(): OutcomeCounts {
-  return { success: 0, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 };
 }
 
 export function newCallAgg(): CallAgg {

@@ -1,7 +1,7 @@
 import type { Containment, WhatIf } from '../../lib/apiTypes';
 import { isSaturated } from './bulkheadsView';
 import { type Health, reachingCalls, HEALTH_THRESHOLDS as T, uncontainedErrors } from './health';
-import type { OutcomeCounts } from './rollups';
+import { emptyOutcomes, type OutcomeCounts } from './rollups';
 import type { TopologyEdge, TopologyService } from './topology';
 
 /**
@@ -99,7 +99,7 @@ function plural(n: number, one: string, many: string): string {
 
 /** "(timeouts 92 %)", "(errors 40 %)", "(p99 2.3 s)", "(breakers open on it)". */
 function describeProblem(input: CascadeInput, incoming: number[] | undefined, svc: Svc): string {
-  const o: OutcomeCounts = { success: 0, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 };
+  const o = emptyOutcomes();
   let breakerOpen = false;
   for (const i of incoming ?? []) {
     const e = input.edges[i] as Edge;

@@ -15,7 +15,6 @@ import {
   type EntityType,
   emptyFields,
   newCallAgg,
-  SEVERITY,
   type ServiceAcc,
   type StoredTransition,
   setGauge,
@@ -34,6 +33,7 @@ import {
   ROLLUP_MS,
   type RollupBatch,
   type ServiceKind,
+  worseState,
 } from './rollups';
 import { SeriesKeys } from './seriesKeys';
 import { type SpanObservation, SpanPairing } from './spanPairing';
@@ -338,7 +338,7 @@ export class LiveModel {
       let atMs = 0;
       for (const i of e.instances.values()) {
         if (i.state === null || i.lastSeenMs < newest - STALE_INSTANCE_MS) continue;
-        if (state === null || SEVERITY[i.state] > SEVERITY[state]) state = i.state;
+        state = worseState(state, i.state);
         atMs = Math.max(atMs, i.atMs);
       }
       if (state === null && e.restored) {

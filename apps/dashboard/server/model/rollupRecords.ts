@@ -6,9 +6,7 @@ import {
   deriveBulkhead,
   type EdgeAcc,
   type EdgeEntity,
-  emptyOutcomes,
   maxGauges,
-  SEVERITY,
   type ServiceAcc,
   sumGauges,
 } from './accumulators';
@@ -19,10 +17,12 @@ import {
   type BreakerState,
   type BulkheadRollup,
   type EdgeRollup,
+  emptyOutcomes,
   OUTCOMES,
   ROLLUP_MS,
   type ServiceKind,
   type ServiceRollup,
+  worseState,
 } from './rollups';
 
 /**
@@ -71,7 +71,7 @@ export function breakerRollup(
   let failureRate: number | null = null;
   let slowCallRate: number | null = null;
   for (const s of acc.instances.values()) {
-    if (s.state !== null && (state === null || SEVERITY[s.state] > SEVERITY[state])) state = s.state;
+    state = worseState(state, s.state);
     if (s.failureRate !== null) failureRate = Math.max(failureRate ?? 0, s.failureRate);
     if (s.slowCallRate !== null) slowCallRate = Math.max(slowCallRate ?? 0, s.slowCallRate);
   }
@@ -79,7 +79,7 @@ export function breakerRollup(
   if (state === null) {
     // Only rates so far: the instance state known from earlier buckets.
     for (const i of e?.instances.values() ?? []) {
-      if (i.state !== null && (state === null || SEVERITY[i.state] > SEVERITY[state])) state = i.state;
+      state = worseState(state, i.state);
     }
     state ??= e?.restored?.state ?? null;
   }

@@ -32,6 +32,27 @@ export type { BreakerState, Outcome, ServiceKind };
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'timeout', 'short_circuited', 'bulkhead_rejected'];
 export type OutcomeCounts = Record<Outcome, number>;
 
+export function emptyOutcomes(): OutcomeCounts {
+  return { success: 0, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 };
+}
+
+/** Higher = worse; decides one state for a breaker (or an edge) reported several times. */
+const BREAKER_SEVERITY: Record<BreakerState, number> = {
+  disabled: 0,
+  metrics_only: 1,
+  closed: 2,
+  half_open: 3,
+  forced_open: 4,
+  open: 5,
+};
+
+/** The worse of two breaker states, a missing one counting as none. */
+export function worseState(a: BreakerState | null, b: BreakerState | null): BreakerState | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return BREAKER_SEVERITY[b] > BREAKER_SEVERITY[a] ? b : a;
+}
+
 /** One dependency edge (caller service → dependency) in one bucket. Counters are deltas within the bucket. */
 export interface EdgeRollup {
   bucketStartMs: number;

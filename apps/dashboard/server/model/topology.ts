@@ -6,11 +6,13 @@ import { addCounts, emptyCounts, percentile } from './latencyHistogram';
 import {
   type BreakerState,
   bucketStart,
+  emptyOutcomes,
   OUTCOMES,
   type OutcomeCounts,
   ROLLUP_MS,
   type RollupBatch,
   type ServiceKind,
+  worseState,
 } from './rollups';
 
 export type { Cascade } from './cascade';
@@ -99,19 +101,6 @@ interface HalfAgg {
   reaching: number;
   errors: number;
   attempts: number;
-}
-
-const SEVERITY: Record<BreakerState, number> = {
-  disabled: 0,
-  metrics_only: 1,
-  closed: 2,
-  half_open: 3,
-  forced_open: 4,
-  open: 5,
-};
-
-function emptyOutcomes(): OutcomeCounts {
-  return { success: 0, failure: 0, timeout: 0, short_circuited: 0, bulkhead_rejected: 0 };
 }
 
 function round(n: number, digits: number): number {
@@ -371,7 +360,7 @@ function resolveBreakers(
   const byEdge = new Map<string, { name: string; state: BreakerState }>();
   for (const b of perBreaker.values()) {
     const cur = byEdge.get(b.edge);
-    if (!cur || SEVERITY[b.state] > SEVERITY[cur.state]) byEdge.set(b.edge, { name: b.name, state: b.state });
+    if (!cur || worseState(cur.state, b.state) !== cur.state) byEdge.set(b.edge, { name: b.name, state: b.state });
   }
   return byEdge;
 }
