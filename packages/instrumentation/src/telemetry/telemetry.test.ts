@@ -1,8 +1,6 @@
-import { context, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { describe, expect, it } from 'vitest';
 import { instrument } from '../clients/instrument.js';
 import { BrokenCircuitError, BulkheadRejectedError, TimeoutError } from '../errors.js';
 import { bulkhead } from '../policies/bulkhead.js';
@@ -10,28 +8,11 @@ import { circuitBreaker } from '../policies/circuitBreaker.js';
 import { compose } from '../policies/compose.js';
 import { retry } from '../policies/retry.js';
 import { timeout } from '../policies/timeout.js';
-import { collectByName, pinMetricsContract, TestReader } from './metricsContract.testSupport.js';
+import { useGlobalTestTelemetry } from './globalTelemetry.testSupport.js';
+import { collectByName, pinMetricsContract } from './metricsContract.testSupport.js';
 import { ATTR, EVENT, OUTCOME } from './names.js';
 
-const spans = new InMemorySpanExporter();
-const reader = new TestReader();
-const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
-const meterProvider = new MeterProvider({ readers: [reader] });
-
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
-});
-
-afterAll(async () => {
-  await tracerProvider.shutdown();
-  await meterProvider.shutdown();
-});
-
-beforeEach(() => {
-  spans.reset();
-});
+const { spans, reader } = useGlobalTestTelemetry();
 
 const collect = () => collectByName(reader);
 

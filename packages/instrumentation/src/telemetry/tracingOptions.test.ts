@@ -1,35 +1,16 @@
-import { context, metrics, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { context, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
+import { AlwaysOnSampler } from '@opentelemetry/sdk-trace';
+import { afterEach, describe, expect, it } from 'vitest';
 import { circuitBreaker } from '../policies/circuitBreaker.js';
-import { collectByName, points, TestReader } from './metricsContract.testSupport.js';
+import { useGlobalTestTelemetry } from './globalTelemetry.testSupport.js';
+import { collectByName, points } from './metricsContract.testSupport.js';
 import { METRIC } from './names.js';
 import { configureTracing } from './tracingOptions.js';
 
 // A sampler that is *not* ParentBased: it would sample a child of an
 // unsampled parent, so it tells apart "skipped by us" from "dropped by the SDK".
-const spans = new InMemorySpanExporter();
-const reader = new TestReader();
-const tracerProvider = new TracerProvider({
-  sampler: new AlwaysOnSampler(),
-  spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
-});
-const meterProvider = new MeterProvider({ readers: [reader] });
+const { spans, reader } = useGlobalTestTelemetry({ sampler: new AlwaysOnSampler() });
 
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
-});
-
-afterAll(async () => {
-  await tracerProvider.shutdown();
-  await meterProvider.shutdown();
-});
-
-beforeEach(() => spans.reset());
 afterEach(() => configureTracing({ inheritUnsampledParent: true }));
 
 function parent(traceFlags: number, traceId = '4bf92f3577b34da6a3ce929d0e0e4736'): SpanContext {
