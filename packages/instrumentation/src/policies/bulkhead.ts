@@ -159,16 +159,14 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     return true;
   }
 
-  /** The asynchronous path: a call that waits in the queue for its permit. */
+  /**
+   * The asynchronous path: a call that waits in the queue for its permit.
+   * Reached only right after {@link enter} answered DEFER (the bulkhead is
+   * always part of an inline run), so the signal was checked, no permit is
+   * free and the queue has room.
+   */
   runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.maxConcurrent) {
-      this.active++;
-      this.annotate(call.scope, 0);
-      return this.releaseAfter(call.invoke(index + 1, signal));
-    }
-    if (this.queued < this.maxQueue) return this.runQueued(call, index, signal);
-    return this.reject(call);
+    return this.runQueued(call, index, signal);
   }
 
   private reject<T>(call: Call<T>): Promise<never> {
@@ -176,15 +174,6 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     this.countRejection();
     const error = BulkheadRejectedError.create(this.name, 'queue_full');
     return call.failFast(Promise.reject(error), error);
-  }
-
-  /** Holds the permit until `pending` settles. */
-  private async releaseAfter<T>(pending: Promise<T>): Promise<T> {
-    try {
-      return await pending;
-    } finally {
-      this.release();
-    }
   }
 
   private async runQueued<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {

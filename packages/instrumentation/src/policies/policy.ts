@@ -65,10 +65,6 @@ export class Chain {
       this.runEnd[start] = end;
     }
   }
-
-  get length(): number {
-    return this.stages.length;
-  }
 }
 
 /** A chain of `stages`. @internal */
