@@ -19,12 +19,12 @@ import {
   type Policy,
   timeout,
 } from '@faultline/instrumentation';
-import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { Contestant } from '../../lib/interleave.js';
 import { serialLoop } from '../../lib/loops.js';
 import { CONFIG, type ContestantSpec, type Path, type Prepared, timeoutFor, tripBreaker } from './contestant.js';
 import { NAMES } from './names.js';
-import type { BenchTelemetry } from './telemetry.js';
+import { type BenchTelemetry, UNSAMPLED_PARENT } from './telemetry.js';
 import type { WindowCase } from './windowLoad.js';
 import { flakyWork, heldWork, WORK_FAILURE, work } from './work.js';
 
@@ -89,14 +89,6 @@ interface Parts {
    */
   readonly unsampledParent?: boolean;
 }
-
-/** The remote parent of an inbound request that was not sampled (W3C traceparent flags 00). */
-const UNSAMPLED_PARENT = trace.setSpanContext(ROOT_CONTEXT, {
-  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-  spanId: '00f067aa0ba902b7',
-  traceFlags: TraceFlags.NONE,
-  isRemote: true,
-});
 
 function faultlineContestant(name: string, parts: Parts, telemetry: BenchTelemetry): ContestantSpec {
   return {

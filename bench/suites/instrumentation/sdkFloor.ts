@@ -5,11 +5,11 @@
  * still creates ids and a non-recording span). Measured through the global
  * API, on the providers `telemetry.ts` registered.
  */
-import { type Attributes, context, metrics, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { type Attributes, context, metrics, SpanKind, trace } from '@opentelemetry/api';
 import { inflightCounter } from '../../../packages/instrumentation/src/telemetry/registry.js';
 import type { Contestant } from '../../lib/interleave.js';
 import { syncLoop } from '../../lib/loops.js';
-import type { BenchTelemetry } from './telemetry.js';
+import { type BenchTelemetry, UNSAMPLED_PARENT } from './telemetry.js';
 
 export function sdkFloorContestants(telemetry: BenchTelemetry): Contestant[] {
   const meter = metrics.getMeter('bench-sdk-floor');
@@ -26,11 +26,6 @@ export function sdkFloorContestants(telemetry: BenchTelemetry): Contestant[] {
   // boundary bumps one shared counter up and down; the gauge itself is read at collection.
   const inflight = inflightCounter('bench-inflight-dependency');
   let sink = 0;
-  const parent = trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-    spanId: '00f067aa0ba902b7',
-    traceFlags: TraceFlags.NONE,
-  });
   const touch = () => sink++;
   return [
     { name: 'empty loop body (baseline for the in-flight row)', loop: syncLoop('floor empty', () => sink++) },
@@ -50,7 +45,7 @@ export function sdkFloorContestants(telemetry: BenchTelemetry): Contestant[] {
     { name: 'performance.now()', loop: syncLoop('floor now', () => performance.now()) },
     {
       name: 'context.with(parent, fn), registered context manager',
-      loop: syncLoop('floor context.with', () => context.with(parent, touch)),
+      loop: syncLoop('floor context.with', () => context.with(UNSAMPLED_PARENT, touch)),
     },
     {
       name: 'startSpan + end, AlwaysOff',

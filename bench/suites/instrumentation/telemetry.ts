@@ -22,7 +22,17 @@
  */
 import { faultlineMetricProducer } from '@faultline/instrumentation/metric-producer';
 import { PooledIdGenerator } from '@faultline/instrumentation/setup';
-import { type Attributes, type Context, context, type Link, metrics, type SpanKind, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Link,
+  metrics,
+  ROOT_CONTEXT,
+  type SpanKind,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
@@ -103,6 +113,14 @@ export interface BenchTelemetry {
 }
 
 export const METRIC_EXPORT_INTERVAL_MS = 1000;
+
+/** The remote parent of an inbound request that was not sampled (W3C traceparent flags 00). */
+export const UNSAMPLED_PARENT = trace.setSpanContext(ROOT_CONTEXT, {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.NONE,
+  isRemote: true,
+});
 
 export function startBenchTelemetry(options: { asyncLocalStorage: boolean }): BenchTelemetry {
   const exporter = new CountingMetricExporter();
