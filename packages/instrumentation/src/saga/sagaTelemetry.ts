@@ -23,6 +23,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR, DURATION_BUCKETS_S, METRIC, SCOPE_NAME, SCOPE_VERSION, UNIT } from '../telemetry/names.js';
+import { skippedUnder } from '../telemetry/tracingOptions.js';
 import { SAGA_STEP_STATUS, type SagaStatus, type SagaStepKind, sagaSpanName, sagaStepSpanName } from './sagaNames.js';
 
 export interface TelemetryProviders {
@@ -126,6 +127,8 @@ export class StepTelemetry {
   ) {
     this.span = safely('starting step span', NO_SPAN, () => {
       if (!tracer) return NO_SPAN;
+      const unsampled = skippedUnder(parent);
+      if (unsampled !== undefined) return trace.wrapSpanContext(unsampled);
       const attributes: Attributes = {
         [ATTR.SAGA_ID]: id.sagaId,
         [ATTR.SAGA_STEP_NAME]: id.stepName,
@@ -187,15 +190,19 @@ export class SagaRunTelemetry {
   ) {
     this.tracer = tracerFor(providers.tracerProvider);
     this.instruments = instrumentsFor(providers.meterProvider);
-    this.root = safely('starting saga span', NO_SPAN, () =>
-      this.tracer
-        ? this.tracer.startSpan(
-            sagaSpanName(sagaName),
-            { kind: SpanKind.INTERNAL, attributes: { [ATTR.SAGA_NAME]: sagaName, [ATTR.SAGA_ID]: sagaId } },
-            parent,
-          )
-        : NO_SPAN,
-    );
+    this.root = safely('starting saga span', NO_SPAN, () => {
+      if (!this.tracer) return NO_SPAN;
+      // Under an unsampled parent (see configureTracing) the saga and its
+      // steps carry the parent's span context instead: nothing to record, and
+      // what they send downstream keeps its trace and its "not sampled".
+      const unsampled = skippedUnder(parent);
+      if (unsampled !== undefined) return trace.wrapSpanContext(unsampled);
+      return this.tracer.startSpan(
+        sagaSpanName(sagaName),
+        { kind: SpanKind.INTERNAL, attributes: { [ATTR.SAGA_NAME]: sagaName, [ATTR.SAGA_ID]: sagaId } },
+        parent,
+      );
+    });
     const withSpan = safely('activating saga span', parent, () => trace.setSpan(parent, this.root));
     this.context = withSagaBaggage(withSpan, sagaId, sagaName);
   }

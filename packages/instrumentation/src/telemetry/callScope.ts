@@ -2,12 +2,10 @@ import {
   type Attributes,
   context,
   diag,
-  INVALID_TRACEID,
   type Span,
   SpanKind,
   type SpanOptions,
   SpanStatusCode,
-  TraceFlags,
   trace,
 } from '@opentelemetry/api';
 import { runInline } from '../policies/inlineRun.js';
@@ -18,7 +16,7 @@ import { metricRoute } from './metricRoute.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 import { outcomeOf } from './outcome.js';
 import { durationSeries, type InflightCounter, inflightCounter } from './registry.js';
-import { tracingOptions } from './tracingOptions.js';
+import { skippedUnder } from './tracingOptions.js';
 
 /**
  * Where a guarded call's span comes from.
@@ -138,29 +136,12 @@ export function endpointFor(dependency: string, operation: string): Endpoint {
 /** What a call boundary's span is while tracing is off, or before it started. @internal */
 export const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
 
-/**
- * Whether the active context carries a valid parent span that was not
- * sampled. Under a ParentBased sampler (OpenTelemetry's default, and what
- * `startTelemetry` installs) its children are never sampled either, so no
- * span is started for them: asking the SDK costs ≈ 0.4–0.5 µs per call (ids,
- * sampler, a non-recording span) for a span nobody will see. The trace id
- * is checked for shape only (the SDK checks hex digits too; a malformed id
- * would start a new root there).
- */
-function parentUnsampled(): boolean {
-  const parent = trace.getSpanContext(context.active());
-  return (
-    parent !== undefined &&
-    (parent.traceFlags & TraceFlags.SAMPLED) === 0 &&
-    parent.traceId.length === 32 &&
-    parent.traceId !== INVALID_TRACEID
-  );
-}
-
 function startCallSpan(endpoint: Endpoint): Span {
   try {
-    // The parent first: under an unsampled parent not even the provider is looked up.
-    if (tracingOptions.inheritUnsampledParent && parentUnsampled()) return NOOP_SPAN;
+    // The parent first: under an unsampled parent not even the provider is
+    // looked up. The parent stays the active span, so what the task sends
+    // downstream still carries its trace and its "not sampled".
+    if (skippedUnder(context.active()) !== undefined) return NOOP_SPAN;
     const tracer = callTracer();
     return tracer === undefined ? NOOP_SPAN : tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
   } catch (error) {

@@ -2,6 +2,7 @@ import { context, type SpanContext, TraceFlags, trace } from '@opentelemetry/api
 import { AlwaysOnSampler } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { circuitBreaker } from '../policies/circuitBreaker.js';
+import { saga } from '../saga/saga.js';
 import { useGlobalTestTelemetry } from './globalTelemetry.testSupport.js';
 import { collectByName, points } from './metricsContract.testSupport.js';
 import { METRIC } from './names.js';
@@ -57,6 +58,24 @@ describe('configureTracing / unsampled parents', () => {
     await under(parent(TraceFlags.NONE), () => breaker.execute(async () => 'ok'));
     // AlwaysOn samples the child of the unsampled parent.
     expect(spans.getFinishedSpans().map((span) => span.name)).toEqual(['opt-out-dep execute']);
+  });
+
+  it('a saga under an unsampled parent starts no spans, and its steps still carry the parent trace', async () => {
+    const seen: (string | undefined)[] = [];
+    const step = (name: string) => ({
+      name,
+      action: () => {
+        seen.push(trace.getSpanContext(context.active())?.traceId);
+        return name;
+      },
+    });
+    await under(parent(TraceFlags.NONE), () => saga('unsampled-checkout', [step('a'), step('b')]).run({}));
+    expect(spans.getFinishedSpans()).toHaveLength(0);
+    expect(seen).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736', '4bf92f3577b34da6a3ce929d0e0e4736']);
+    // Opted out, the (non-ParentBased) sampler decides and records them.
+    configureTracing({ inheritUnsampledParent: false });
+    await under(parent(TraceFlags.NONE), () => saga('opted-out-checkout', [step('a')]).run({}));
+    expect(spans.getFinishedSpans().map((span) => span.name)).toEqual(['step a', 'saga opted-out-checkout']);
   });
 
   it('rejects options of the wrong type, naming the field', () => {
