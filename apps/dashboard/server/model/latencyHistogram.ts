@@ -46,13 +46,6 @@ export function canonicalIndex(ms: number): number {
   return BOUNDS.length;
 }
 
-/** A single observation, e.g. one span's duration. */
-export function singleObservation(ms: number): CanonicalHistogram {
-  const counts = emptyCounts();
-  counts[canonicalIndex(ms)] = 1;
-  return { count: 1, sumMs: ms, counts };
-}
-
 /** A contiguous range of values (lo, hi] in ms holding `count` observations. */
 interface Range {
   lo: number;

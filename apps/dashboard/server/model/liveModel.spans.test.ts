@@ -128,6 +128,38 @@ describe('LiveModel — spans', () => {
     expect(calls(b, 'order', 'payment.internal')).toBe(0);
   });
 
+  it('does not count the nested HTTP client span either when it ends after its guarded call', () => {
+    const c = fakeClock(T0 + 1000);
+    const model = new LiveModel({ clock: c.clock, pairingWaitMs: 1000 });
+    // Client spans without peer.service are about, so guarded calls are remembered from now on.
+    const earlier = span({ service: 'order', kind: SpanKind.CLIENT, startTimeMs: T0, attributes: {} });
+    const guarded = span({
+      service: 'order',
+      kind: SpanKind.CLIENT,
+      startTimeMs: T0,
+      attributes: { [ATTR.PEER_SERVICE]: 'payment', [ATTR.OUTCOME]: 'timeout' },
+    });
+    // A fetch aborted by the guarded call's timeout ends, and is exported, after it.
+    const http = span({
+      service: 'order',
+      kind: SpanKind.CLIENT,
+      parentSpanId: guarded.spanId,
+      traceId: guarded.traceId,
+      startTimeMs: T0 + 1,
+      attributes: { 'server.address': 'payment.internal' },
+    });
+    model.ingestSpans(traces(earlier, guarded));
+    c.advance(500);
+    model.ingestSpans(traces(http));
+    c.advance(1500);
+    model.ingestSpans(traces());
+    const b = model.rollups(T0, T0 + 10_000);
+    expect(calls(b, 'order', 'payment')).toBe(1);
+    expect(calls(b, 'order', 'payment.internal')).toBe(0);
+    expect(calls(b, 'order', 'unknown')).toBe(1);
+    expect(model.stats().pendingSpans).toBe(0);
+  });
+
   it('prefers metrics over (sampled) spans for the same edge and bucket', () => {
     const c = fakeClock(T0 + 5000);
     const model = new LiveModel({ clock: c.clock });

@@ -21,7 +21,7 @@ import {
 } from './accumulators';
 import { BoundedRegistry } from './boundedRegistry';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
-import { addCounts, singleObservation, toCanonical } from './latencyHistogram';
+import { addCounts, canonicalIndex, toCanonical } from './latencyHistogram';
 import { mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
 import { breakerRollup, bulkheadRollup, edgeRollup, serviceRollup } from './rollupRecords';
@@ -680,11 +680,12 @@ export class LiveModel {
           if (key === null) break;
           const acc = this.edgeAcc(start, key);
           acc.span ??= newCallAgg();
-          const h = singleObservation(o.durationMs);
+          const counts = acc.span.counts;
+          const i = canonicalIndex(o.durationMs);
           acc.span.calls += 1;
           acc.span.outcomes[o.outcome] += 1;
-          acc.span.sumMs += h.sumMs;
-          addCounts(acc.span.counts, h.counts);
+          acc.span.sumMs += o.durationMs;
+          counts[i] = (counts[i] as number) + 1;
           this.touchEdgeServices(start, o.source, o.target);
           break;
         }

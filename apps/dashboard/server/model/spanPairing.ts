@@ -2,6 +2,7 @@ import { type AttributeValue, type IngestSpan, SpanKind } from '../ingest/teleme
 import { ATTR, EVENT, STANDARD } from './contract';
 import { LruMap } from './lruMap';
 import { parseBreakerState, parseOutcome } from './metricMapping';
+import { RecentKeys } from './recentKeys';
 import type { BreakerState, Outcome, ServiceKind } from './rollups';
 
 /** What a span tells the model, in the model's terms. */
@@ -38,11 +39,23 @@ export type SpanObservation =
     };
 
 interface PendingClient {
-  span: IngestSpan;
-  arrivedMs: number;
+  readonly span: IngestSpan;
+  readonly arrivedMs: number;
   /** Service of the SERVER span whose parent is this client span, once seen. */
   server: string | null;
+  /** `traceId:parentSpanId`, null for a root span. */
+  readonly parentKey: string | null;
+  /** Its parent is a guarded call, which counted it already. */
+  insideGuarded: boolean;
 }
+
+/**
+ * How long a guarded call's id is kept for a child client span that arrives
+ * after it, in pairing waits. Children end first, so this is the rarer order
+ * (a fetch aborted by a timeout ends after the guarded call), and the two may
+ * be a batch delay apart.
+ */
+const GUARDED_MEMORY_WAITS = 3;
 
 function str(v: AttributeValue | undefined): string | null {
   if (typeof v === 'string') return v.length > 0 ? v : null;
@@ -73,27 +86,42 @@ export function databaseName(a: IngestSpan['attributes']): string | null {
  *   `peer.service` or `resilience.retry.attempt`, e.g. the HTTP client span the
  *   auto-instrumentation creates inside it) is dropped: the guarded call
  *   already counted it. Pending spans resolve only after the wait so the
- *   parent has time to arrive (children end, and are exported, first).
+ *   parent has time to arrive (children end, and are exported, first); a
+ *   guarded call that arrives first is remembered, but only while such client
+ *   spans are about — a stream of guarded calls alone (every call carrying
+ *   `peer.service`) costs no bookkeeping per span.
  * - A span with `resilience.retry.attempt` is an attempt, not a logical call.
  * - Span events `resilience.circuit_breaker.state_change` {from, to} are
  *   breaker transitions at the event's time.
  *
- * Memory: pending client spans, unmatched server spans and known guarded ids
- * are each capped at `maxPending`; the oldest is dropped and counted.
+ * Memory: pending client spans, unmatched server spans and remembered guarded
+ * ids are each capped at `maxPending`; the oldest are dropped and counted.
  */
 export class SpanPairing {
   private readonly pendingClients = new LruMap<PendingClient>();
+  /** Pending client spans by `parentKey`, for a guarded parent that arrives after them. */
+  private readonly awaitingParent = new Map<string, PendingClient[]>();
   private readonly pendingServers = new LruMap<{ service: string; arrivedMs: number }>();
-  private readonly guarded = new LruMap<number>();
-  dropped = 0;
+  /** Guarded calls seen while client spans without `peer.service` are about. */
+  private readonly guarded: RecentKeys;
+  /** Until when guarded calls are remembered: a few waits after the last client span without `peer.service`. */
+  private rememberGuardedUntilMs = Number.NEGATIVE_INFINITY;
+  private droppedPending = 0;
 
   constructor(
     private readonly waitMs: number,
     private readonly maxPending: number,
-  ) {}
+  ) {
+    this.guarded = new RecentKeys(GUARDED_MEMORY_WAITS * waitMs, maxPending);
+  }
 
   get pending(): number {
     return this.pendingClients.size;
+  }
+
+  /** Pending spans and guarded ids dropped because a cap was reached. */
+  get dropped(): number {
+    return this.droppedPending + this.guarded.dropped;
   }
 
   ingest(span: IngestSpan, nowMs: number, out: SpanObservation[]): void {
@@ -134,7 +162,7 @@ export class SpanPairing {
         });
       }
     }
-    if (peer !== null || isAttempt) this.remember(this.guarded, `${span.traceId}:${span.spanId}`, nowMs);
+    if (peer !== null || isAttempt) this.noteGuarded(span, nowMs);
 
     if (span.kind === SpanKind.SERVER) {
       if (span.parentSpanId === null) return;
@@ -158,21 +186,61 @@ export class SpanPairing {
       out.push(this.call(span, (peer ?? db) as string, db !== null ? 'database' : 'service'));
       return;
     }
+    this.rememberGuardedUntilMs = nowMs + GUARDED_MEMORY_WAITS * this.waitMs;
+    const parentKey = span.parentSpanId === null ? null : `${span.traceId}:${span.parentSpanId}`;
+    // Its guarded parent arrived first: counted already, and nothing to pair.
+    if (parentKey !== null && this.guarded.has(parentKey)) return;
     const key = `${span.traceId}:${span.spanId}`;
     const server = this.pendingServers.get(key);
     if (server) this.pendingServers.delete(key);
     const serverService = server && server.service !== service ? server.service : null;
-    this.remember(this.pendingClients, key, { span, arrivedMs: nowMs, server: serverService });
+    const pending: PendingClient = { span, arrivedMs: nowMs, server: serverService, parentKey, insideGuarded: false };
+    // The same span exported twice replaces the first copy, which must stop waiting too.
+    const copy = this.pendingClients.get(key);
+    if (copy !== undefined) this.stopAwaiting(copy);
+    if (parentKey !== null) {
+      const siblings = this.awaitingParent.get(parentKey);
+      if (siblings === undefined) this.awaitingParent.set(parentKey, [pending]);
+      else siblings.push(pending);
+    }
+    this.pendingClients.set(key, pending);
+    if (this.pendingClients.size > this.maxPending) {
+      const oldest = this.pendingClients.oldest() as { key: string; value: PendingClient };
+      this.pendingClients.delete(oldest.key);
+      this.stopAwaiting(oldest.value);
+      this.droppedPending++;
+    }
   }
 
-  /** Resolve client spans that waited long enough; forget stale unmatched server spans and guarded ids. */
+  /** A guarded call: it marks the pending client spans it contains, and is remembered for those still to come. */
+  private noteGuarded(span: IngestSpan, nowMs: number): void {
+    if (this.awaitingParent.size === 0 && nowMs >= this.rememberGuardedUntilMs) return;
+    const key = `${span.traceId}:${span.spanId}`;
+    const children = this.awaitingParent.get(key);
+    if (children !== undefined) {
+      for (const child of children) child.insideGuarded = true;
+      this.awaitingParent.delete(key);
+    }
+    if (nowMs < this.rememberGuardedUntilMs) this.guarded.add(key, nowMs);
+  }
+
+  private stopAwaiting(p: PendingClient): void {
+    if (p.parentKey === null || p.insideGuarded) return;
+    const siblings = this.awaitingParent.get(p.parentKey);
+    if (siblings === undefined) return;
+    const i = siblings.indexOf(p);
+    if (i >= 0) siblings.splice(i, 1);
+    if (siblings.length === 0) this.awaitingParent.delete(p.parentKey);
+  }
+
+  /** Resolve client spans that waited long enough; forget stale unmatched server spans. */
   expire(nowMs: number, out: SpanObservation[]): void {
     for (let o = this.pendingClients.oldest(); o !== undefined; o = this.pendingClients.oldest()) {
       const p = o.value;
       if (p.arrivedMs + this.waitMs > nowMs) break;
       this.pendingClients.delete(o.key);
-      const parent = p.span.parentSpanId === null ? null : `${p.span.traceId}:${p.span.parentSpanId}`;
-      if (parent !== null && this.guarded.has(parent)) continue;
+      this.stopAwaiting(p);
+      if (p.insideGuarded) continue;
       if (p.server !== null) {
         out.push(this.call(p.span, p.server, 'service'));
       } else {
@@ -184,10 +252,6 @@ export class SpanPairing {
     for (let o = this.pendingServers.oldest(); o !== undefined; o = this.pendingServers.oldest()) {
       if (o.value.arrivedMs + this.waitMs > nowMs) break;
       this.pendingServers.delete(o.key);
-    }
-    for (let o = this.guarded.oldest(); o !== undefined; o = this.guarded.oldest()) {
-      if (o.value + 3 * this.waitMs > nowMs) break;
-      this.guarded.delete(o.key);
     }
   }
 
@@ -215,7 +279,7 @@ export class SpanPairing {
     if (map.size > this.maxPending) {
       const oldest = map.oldest();
       if (oldest !== undefined) map.delete(oldest.key);
-      this.dropped++;
+      this.droppedPending++;
     }
   }
 }
