@@ -7,6 +7,7 @@ import {
   type BulkheadRollup,
   type EdgeRollup,
   emptyOutcomes,
+  OUTCOMES,
   type OutcomeCounts,
   type ServiceRollup,
 } from './rollups';
@@ -128,6 +129,15 @@ export interface BulkheadEntity {
 
 export function newCallAgg(): CallAgg {
   return { calls: 0, outcomes: emptyOutcomes(), counts: emptyCounts(), sumMs: 0 };
+}
+
+/** Add `from`'s calls, outcomes and latency counts to `into`. */
+export function addCallAgg(into: CallAgg, from: CallAgg): void {
+  into.calls += from.calls;
+  into.sumMs += from.sumMs;
+  for (const o of OUTCOMES) into.outcomes[o] += from.outcomes[o];
+  const counts = into.counts;
+  for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + (from.counts[i] as number);
 }
 
 export function emptyFields(): BulkheadFields {

@@ -1,5 +1,6 @@
 import type { MetricBatch, MetricPoint, TraceBatch } from '../ingest/telemetry';
 import {
+  addCallAgg,
   type BreakerAcc,
   type BreakerEntity,
   type BreakerInstance,
@@ -20,8 +21,9 @@ import {
   setGauge,
 } from './accumulators';
 import { BoundedRegistry } from './boundedRegistry';
+import { type CallGroup, CallGroups } from './callGroups';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
-import { addCounts, canonicalIndex, toCanonical } from './latencyHistogram';
+import { addCounts, toCanonical } from './latencyHistogram';
 import { mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
 import { breakerRollup, bulkheadRollup, edgeRollup, serviceRollup } from './rollupRecords';
@@ -667,6 +669,7 @@ export class LiveModel {
 
   private applySpanObservations(out: SpanObservation[], now: number): void {
     const horizon = this.horizon(now);
+    const calls = new CallGroups((g) => this.applyCallGroup(g));
     for (const o of out) {
       const t = Math.min(o.timeMs, now);
       if (t < horizon) {
@@ -675,20 +678,9 @@ export class LiveModel {
       }
       const start = bucketStart(t);
       switch (o.kind) {
-        case 'call': {
-          const key = this.admitEdge(o.source, o.target, o.targetKind);
-          if (key === null) break;
-          const acc = this.edgeAcc(start, key);
-          acc.span ??= newCallAgg();
-          const counts = acc.span.counts;
-          const i = canonicalIndex(o.durationMs);
-          acc.span.calls += 1;
-          acc.span.outcomes[o.outcome] += 1;
-          acc.span.sumMs += o.durationMs;
-          counts[i] = (counts[i] as number) + 1;
-          this.touchEdgeServices(start, o.source, o.target);
+        case 'call':
+          calls.add(o.source, o.target, o.targetKind, start, o.outcome, o.durationMs);
           break;
-        }
         case 'attempt': {
           const key = this.admitEdge(o.source, o.target, 'service');
           if (key !== null) this.edgeAcc(start, key).spanAttempts += 1;
@@ -712,6 +704,16 @@ export class LiveModel {
         }
       }
     }
+    calls.flush();
+  }
+
+  private applyCallGroup(g: CallGroup): void {
+    const key = this.admitEdge(g.source, g.target, g.targetKind);
+    if (key === null) return;
+    const acc = this.edgeAcc(g.start, key);
+    acc.span ??= newCallAgg();
+    addCallAgg(acc.span, g.agg);
+    this.touchEdgeServices(g.start, g.source, g.target);
   }
 
   // ─── breakers ──────────────────────────────────────────────────────────────

@@ -1,0 +1,62 @@
+import { type CallAgg, newCallAgg } from './accumulators';
+import { canonicalIndex } from './latencyHistogram';
+import type { Outcome, ServiceKind } from './rollups';
+
+/** The calls of one edge in one bucket, summed over a span batch. */
+export interface CallGroup {
+  readonly start: number;
+  readonly source: string;
+  readonly target: string;
+  readonly targetKind: ServiceKind;
+  readonly agg: CallAgg;
+}
+
+/**
+ * Call observations of one span batch summed per edge and bucket, so the
+ * model admits the edge, finds its accumulator and marks it dirty once per
+ * group rather than once per span (a 512-span export holds a few dozen edges).
+ * A span in another bucket or of another target kind than its edge's group
+ * hands the group over first: the sums reach the model in the order they
+ * were observed.
+ */
+export class CallGroups {
+  private readonly bySource = new Map<string, Map<string, CallGroup>>();
+
+  constructor(private readonly apply: (group: CallGroup) => void) {}
+
+  add(
+    source: string,
+    target: string,
+    targetKind: ServiceKind,
+    start: number,
+    outcome: Outcome,
+    durationMs: number,
+  ): void {
+    let byTarget = this.bySource.get(source);
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      this.bySource.set(source, byTarget);
+    }
+    let group = byTarget.get(target);
+    if (group !== undefined && (group.start !== start || group.targetKind !== targetKind)) {
+      this.apply(group);
+      group = undefined;
+    }
+    if (group === undefined) {
+      group = { start, source, target, targetKind, agg: newCallAgg() };
+      byTarget.set(target, group);
+    }
+    const agg = group.agg;
+    const i = canonicalIndex(durationMs);
+    agg.calls += 1;
+    agg.outcomes[outcome] += 1;
+    agg.sumMs += durationMs;
+    agg.counts[i] = (agg.counts[i] as number) + 1;
+  }
+
+  /** Hand every group to the model and start empty. */
+  flush(): void {
+    for (const byTarget of this.bySource.values()) for (const group of byTarget.values()) this.apply(group);
+    this.bySource.clear();
+  }
+}
