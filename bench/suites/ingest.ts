@@ -15,6 +15,7 @@ import { formatNumber, formatRange, formatRatio, median } from '../lib/stats.js'
 import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
 import { cpuSeconds, health, startBenchDashboard } from './dashboard/server.js';
 import { decodeBody, type IngestDecoders } from './ingest/decoders.js';
+import { startHandlerOnlyServer } from './ingest/handlerOnlyServer.js';
 import { type HttpLoad, httpLoad } from './ingest/httpLoad.js';
 import {
   type Encoding,
@@ -36,6 +37,7 @@ const NAMES = {
   protobufDecode: 'protobuf decode (bare: server decoder)',
   jsonDecoder: 'server decoder (JSON.parse + walk)',
   http: `HTTP → dashboard, ${CONNECTIONS} connections`,
+  floor: `HTTP → handler only (decode, no model/store), ${CONNECTIONS} conn.`,
 } as const;
 
 interface Section {
@@ -46,6 +48,7 @@ interface Section {
   readonly measurements: Measurement[];
   readonly load: HttpLoad;
   readonly serverItemsPerCpuSecond: number;
+  readonly floorItemsPerCpuSecond: number;
 }
 
 /** A loop over the bodies of a set, one body per call, each call doing `work` on it. */
@@ -87,6 +90,8 @@ function sectionTable(section: Section): Table {
   const { set } = section;
   const unit = set.signal === 'traces' ? 'spans' : 'points';
   const baseline = section.measurements.find((m) => m.name === section.baseline)!;
+  const floor = section.measurements.find((m) => m.name === NAMES.floor)!;
+  const http = section.measurements.find((m) => m.name === NAMES.http)!;
   const refused = [...section.load.refused].map(([status, count]) => `${count}× ${status}`).join(', ');
   return {
     title: `Ingest · ${set.signal} · OTLP/${set.encoding === 'json' ? 'JSON' : 'protobuf'}`,
@@ -98,11 +103,16 @@ function sectionTable(section: Section): Table {
       formatRange(rate(set, m.summary.max), rate(set, m.summary.min)),
       formatNumber(m.summary.median / 1000),
       formatRatio(pairedRatio(baseline, m)),
-      m.name === NAMES.http ? formatNumber(section.serverItemsPerCpuSecond) : '',
+      m.name === NAMES.http
+        ? formatNumber(section.serverItemsPerCpuSecond)
+        : m.name === NAMES.floor
+          ? formatNumber(section.floorItemsPerCpuSecond)
+          : '',
     ]),
     notes: [
       `${set.payloads.length} bodies of ${formatNumber(set.itemsPerPayload)} ${unit} (${formatNumber(set.bytesPerPayload / 1024)} KiB each), sent by the SDK's real OTLP ${set.encoding} exporter to a capture server and replayed`,
       `÷ bare rate: median over repetitions of (bare time ÷ contestant time) in the same repetition, i.e. the share of the bare-decode rate kept; ${unit}/s per server CPU-s: ${unit} accepted per second of dashboard CPU (all its threads, from /proc) during the measured samples`,
+      `handler only: the dashboard's OTLP handler alone in a child process, acknowledging and dropping every decoded batch — Node's HTTP, body reading and decoding, the floor under the dashboard row; dashboard ÷ handler only = ${formatRatio(pairedRatio(floor, http))} (what the model, journal and store keep of the floor)`,
       ...(refused ? [`refused answers (counted as requests): ${refused}`] : []),
     ],
   };
@@ -115,6 +125,7 @@ export const ingestSuite: Suite = {
     const measure = httpMeasureOptions(options);
     const { decoders, payloads } = await loadIngestInputs(options);
     const dashboard = await startBenchDashboard();
+    const handlerOnly = await startHandlerOnlyServer();
     const loads: HttpLoad[] = [];
     const sections: Section[] = [];
     const loadAverages: number[][] = [loadavg()];
@@ -123,17 +134,26 @@ export const ingestSuite: Suite = {
         const set = payloads[signal][encoding];
         checkBodies(set, decoders);
         const load = httpLoad(dashboard.url, set, CONNECTIONS, () => cpuSeconds(dashboard.pid));
-        loads.push(load);
+        const floorLoad = httpLoad(handlerOnly.url, set, CONNECTIONS, () => cpuSeconds(handlerOnly.pid));
+        loads.push(load, floorLoad);
         options.log(`  ${signal} ${encoding}`);
         const measurements = await measureInterleaved(
-          [...decodeContestants(set, decoders), { name: NAMES.http, loop: load.loop }],
+          [
+            ...decodeContestants(set, decoders),
+            { name: NAMES.floor, loop: floorLoad.loop },
+            { name: NAMES.http, loop: load.loop },
+          ],
           measure,
         );
         loadAverages.push(loadavg());
-        const measured = load.samples.slice(-measure.repetitions);
-        const serverItemsPerCpuSecond = median(
-          measured.map((s) => (s.requests * set.itemsPerPayload) / Math.max(s.serverCpuSeconds, 0.01)),
-        );
+        const perCpuSecond = (l: HttpLoad) =>
+          median(
+            l.samples
+              .slice(-measure.repetitions)
+              .map((s) => (s.requests * set.itemsPerPayload) / Math.max(s.serverCpuSeconds, 0.01)),
+          );
+        const serverItemsPerCpuSecond = perCpuSecond(load);
+        const floorItemsPerCpuSecond = perCpuSecond(floorLoad);
         sections.push({
           signal,
           encoding,
@@ -142,6 +162,7 @@ export const ingestSuite: Suite = {
           measurements,
           load,
           serverItemsPerCpuSecond,
+          floorItemsPerCpuSecond,
         });
       }
       const after = await health(dashboard.url);
@@ -161,6 +182,7 @@ export const ingestSuite: Suite = {
       return { tables, checks: checks(sections), data: { sections: sections.map(sectionData), loadAverages } };
     } finally {
       for (const load of loads) load.close();
+      await handlerOnly.stop();
       await dashboard.stop();
       rmSync(path.dirname(fileURLToPath(dashboard.databaseUrl)), { recursive: true, force: true });
     }
@@ -199,6 +221,7 @@ function sectionData(section: Section) {
     itemsPerPayload: section.set.itemsPerPayload,
     bytesPerPayload: section.set.bytesPerPayload,
     serverItemsPerCpuSecond: section.serverItemsPerCpuSecond,
+    floorItemsPerCpuSecond: section.floorItemsPerCpuSecond,
     serverSamples: section.load.samples,
     refused: Object.fromEntries(section.load.refused),
     measurements: section.measurements,
