@@ -1,5 +1,6 @@
 import { type CallAgg, newCallAgg } from './accumulators';
 import { canonicalIndex } from './latencyHistogram';
+import { PairMap } from './pairMap';
 import type { Outcome, ServiceKind } from './rollups';
 
 /** The calls of one edge in one bucket, summed over a span batch. */
@@ -20,7 +21,7 @@ export interface CallGroup {
  * were observed.
  */
 export class CallGroups {
-  private readonly bySource = new Map<string, Map<string, CallGroup>>();
+  private readonly groups = new PairMap<CallGroup>();
 
   constructor(private readonly apply: (group: CallGroup) => void) {}
 
@@ -32,19 +33,14 @@ export class CallGroups {
     outcome: Outcome,
     durationMs: number,
   ): void {
-    let byTarget = this.bySource.get(source);
-    if (byTarget === undefined) {
-      byTarget = new Map();
-      this.bySource.set(source, byTarget);
-    }
-    let group = byTarget.get(target);
+    let group = this.groups.get(source, target);
     if (group !== undefined && (group.start !== start || group.targetKind !== targetKind)) {
       this.apply(group);
       group = undefined;
     }
     if (group === undefined) {
       group = { start, source, target, targetKind, agg: newCallAgg() };
-      byTarget.set(target, group);
+      this.groups.set(source, target, group);
     }
     const agg = group.agg;
     const i = canonicalIndex(durationMs);
@@ -56,7 +52,7 @@ export class CallGroups {
 
   /** Hand every group to the model and start empty. */
   flush(): void {
-    for (const byTarget of this.bySource.values()) for (const group of byTarget.values()) this.apply(group);
-    this.bySource.clear();
+    for (const group of this.groups.values()) this.apply(group);
+    this.groups.clear();
   }
 }

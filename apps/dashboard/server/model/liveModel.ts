@@ -1,4 +1,4 @@
-import type { MetricBatch, MetricPoint, TraceBatch } from '../ingest/telemetry';
+import type { IngestSpan, MetricBatch, MetricPoint, TraceBatch } from '../ingest/telemetry';
 import {
   addCallAgg,
   type BreakerAcc,
@@ -26,6 +26,7 @@ import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta
 import { addCounts, toCanonical } from './latencyHistogram';
 import { mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
+import { PairMap } from './pairMap';
 import { breakerRollup, bulkheadRollup, edgeRollup, serviceRollup } from './rollupRecords';
 import {
   type BreakerState,
@@ -264,8 +265,13 @@ export class LiveModel {
     const now = this.clock();
     this.maintain(now);
     const out: SpanObservation[] = [];
+    let resource: IngestSpan['resource'] | null = null;
     for (const span of batch.spans) {
-      this.touchService(span.resource.service, 'service');
+      // The spans of a batch share a few resources: touch each service once per run of them.
+      if (span.resource !== resource) {
+        resource = span.resource;
+        this.touchService(resource.service, 'service');
+      }
       this.pairing.ingest(span, now, out);
     }
     this.pairing.expire(now, out);
@@ -670,6 +676,7 @@ export class LiveModel {
   private applySpanObservations(out: SpanObservation[], now: number): void {
     const horizon = this.horizon(now);
     const calls = new CallGroups((g) => this.applyCallGroup(g));
+    const breakersSeen = new PairMap<{ instance: string; dependency: string; inst: BreakerInstance }>();
     for (const o of out) {
       const t = Math.min(o.timeMs, now);
       if (t < horizon) {
@@ -692,6 +699,12 @@ export class LiveModel {
           break;
         }
         case 'breakerSeen': {
+          // Once a batch has shown an instance's state, its later spans can only move lastSeenMs.
+          const seen = breakersSeen.get(o.service, o.breaker);
+          if (seen !== undefined && seen.instance === o.instance && seen.dependency === o.dependency) {
+            seen.inst.lastSeenMs = Math.max(seen.inst.lastSeenMs, t);
+            break;
+          }
           const key = this.admitBreaker(o.service, o.breaker, o.dependency);
           const entity = this.breakers.get(key) as BreakerEntity;
           const inst = this.breakerInstance(entity, o.instance, t);
@@ -700,6 +713,7 @@ export class LiveModel {
             inst.atMs = t;
             this.breakerSample(start, key, o.instance).state = o.state;
           }
+          breakersSeen.set(o.service, o.breaker, { instance: o.instance, dependency: o.dependency, inst });
           break;
         }
       }
