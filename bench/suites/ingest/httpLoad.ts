@@ -4,10 +4,12 @@
  * its next body as soon as the previous one was answered. One load may spread
  * over several dashboards (targets), each with its own bodies and connections,
  * as a Collector's loadbalancing exporter sends each service to one backend.
+ * Requests are prebuilt and sent over raw sockets (`rawHttpConnection.ts`), so
+ * the client takes as little as it can of the machine the server shares.
  */
-import { Agent, request } from 'node:http';
 import type { Loop } from '../../lib/loops.js';
 import type { PayloadSet } from './payloads.js';
+import { RawHttpConnection, rawPost } from './rawHttpConnection.js';
 
 export interface LoadSample {
   readonly requests: number;
@@ -36,28 +38,6 @@ export interface LoadTarget {
   readonly serverCpuSeconds: () => number;
 }
 
-function post(agent: Agent, url: URL, contentType: string, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        method: 'POST',
-        hostname: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        headers: { 'content-type': contentType, 'content-length': body.length },
-      },
-      (res) => {
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-        res.resume();
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 export function httpLoad(
   endpoint: string,
   set: PayloadSet,
@@ -76,12 +56,18 @@ export function httpLoad(
  */
 export function splitHttpLoad(targets: readonly LoadTarget[]): HttpLoad {
   const totalConnections = targets.reduce((sum, t) => sum + t.connections, 0);
-  const runs = targets.map((target) => ({
-    target,
-    agent: new Agent({ keepAlive: true, maxSockets: target.connections }),
-    url: new URL(`${target.endpoint}/v1/${target.set.signal}`),
-    next: 0,
-  }));
+  const runs = targets.map((target) => {
+    const url = new URL(`${target.endpoint}/v1/${target.set.signal}`);
+    return {
+      target,
+      connections: Array.from(
+        { length: target.connections },
+        () => new RawHttpConnection(url.hostname, Number(url.port)),
+      ),
+      requests: target.set.payloads.map((p) => rawPost(url, target.set.contentType, p.body)),
+      next: 0,
+    };
+  });
   const samples: LoadSample[] = [];
   const refused = new Map<number, number>();
   const loop: Loop = async (n) => {
@@ -94,19 +80,19 @@ export function splitHttpLoad(targets: readonly LoadTarget[]): HttpLoad {
         const quota = quotas[i]!;
         let started = 0;
         let items = 0;
-        const connection = async () => {
+        const connection = async (socket: RawHttpConnection) => {
           while (started < quota) {
             started++;
-            const payload = set.payloads[run.next++ % set.payloads.length]!;
-            items += payload.items;
-            const status = await post(run.agent, run.url, set.contentType, payload.body);
+            const i = run.next++ % set.payloads.length;
+            items += set.payloads[i]!.items;
+            const status = await socket.send(run.requests[i]!);
             if (status === 200) continue;
             if (status >= 400 && status < 500)
               throw new Error(`dashboard answered ${status} to a ${set.encoding} ${set.signal} body`);
             refused.set(status, (refused.get(status) ?? 0) + 1);
           }
         };
-        await Promise.all(Array.from({ length: connections }, connection));
+        await Promise.all(run.connections.slice(0, connections).map(connection));
         return items;
       }),
     );
@@ -127,7 +113,7 @@ export function splitHttpLoad(targets: readonly LoadTarget[]): HttpLoad {
     samples,
     refused,
     close: () => {
-      for (const run of runs) run.agent.destroy();
+      for (const run of runs) for (const socket of run.connections) socket.close();
     },
   };
 }
