@@ -235,6 +235,8 @@ export class LiveModel {
 
   private ingestPoints(batch: MetricBatch, now: number): void {
     const touched = new Set<BulkheadInstance>();
+    const horizon = this.horizon(now);
+    let resource: MetricPoint['resource'] | null = null;
     for (const p of batch.points) {
       const signal = mapMetric(p);
       if (signal === null) {
@@ -243,11 +245,15 @@ export class LiveModel {
       }
       const service = p.resource.service;
       const instance = p.resource.instance ?? '';
-      this.touchService(service, 'service');
+      // An export's points share its resource: touch the service once per run of them.
+      if (p.resource !== resource) {
+        resource = p.resource;
+        this.touchService(service, 'service');
+      }
       if (signal.measure === 'gauge') {
         if (p.type !== 'gauge' && p.type !== 'sum') continue;
         const t = Math.min(p.timeMs, now);
-        if (t < this.horizon(now)) {
+        if (t < horizon) {
           this.droppedLate++;
           continue;
         }
