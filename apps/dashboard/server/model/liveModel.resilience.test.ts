@@ -178,6 +178,54 @@ describe('LiveModel — bulkheads', () => {
     expect(topo.cascade.sentence).toContain('1 bulkhead saturated');
   });
 
+  it('keeps every snapshot of a request that carries several exports of one bulkhead', () => {
+    const c = fakeClock(T0 + 9000);
+    const model = new LiveModel({ clock: c.clock });
+    const attributes = { [ATTR.BULKHEAD_NAME]: 'pool', [ATTR.PEER_SERVICE]: 'payment' };
+    const snapshot = (instance: string, t: number, active: number, queued: number) => [
+      gaugePoint(METRIC.BULKHEAD_ACTIVE, { service: 'order', instance, attributes, value: active, timeMs: t }),
+      gaugePoint(METRIC.BULKHEAD_QUEUED, { service: 'order', instance, attributes, value: queued, timeMs: t }),
+      gaugePoint(METRIC.BULKHEAD_LIMIT, { service: 'order', instance, attributes, value: 10, timeMs: t }),
+    ];
+    // A Collector batch: two exports of instance a (peak first), with instance b's in between.
+    model.ingestMetrics(
+      metrics(
+        ...snapshot('a', T0 + 2000, 9, 4),
+        ...snapshot('b', T0 + 2000, 1, 0),
+        ...snapshot('a', T0 + 3000, 2, 1),
+        ...snapshot('b', T0 + 3000, 3, 0),
+      ),
+    );
+    const [row] = model.rollups(T0, T0 + 10_000).bulkheads;
+    expect(row).toMatchObject({ activeLast: 2 + 3, queuedLast: 1, limit: 20 });
+    // The peak of a bucket is the highest sum of the instances' peaks, snapshot by snapshot.
+    expect(row?.activeMax).toBe(9 + 3);
+    expect(row?.queuedMax).toBe(4);
+  });
+
+  it('stays right when a batch evicts the bulkhead it is filling', () => {
+    const c = fakeClock(T0 + 5000);
+    const model = new LiveModel({ clock: c.clock, limits: { maxBulkheads: 1 } });
+    const point = (name: string, metric: string, value: number) =>
+      gaugePoint(metric, {
+        service: 's',
+        attributes: { [ATTR.BULKHEAD_NAME]: name, [ATTR.PEER_SERVICE]: 'x' },
+        value,
+        timeMs: T0 + 5000,
+      });
+    model.ingestMetrics(
+      metrics(
+        point('a', METRIC.BULKHEAD_ACTIVE, 3),
+        point('b', METRIC.BULKHEAD_ACTIVE, 4),
+        point('a', METRIC.BULKHEAD_LIMIT, 10),
+        point('b', METRIC.BULKHEAD_LIMIT, 8),
+      ),
+    );
+    expect(model.stats().dropped.bulkheads).toBe(3);
+    const rows = bulkheadsView(model.rollups(T0, T0 + 10_000), T0 + 5000, 60);
+    expect(rows.map((r) => [r.name, r.active, r.limit])).toEqual([['b', 0, 8]]);
+  });
+
   it('sorts the bulkheads view by saturation', () => {
     const c = fakeClock(T0 + 5000);
     const model = new LiveModel({ clock: c.clock });

@@ -9,6 +9,7 @@ import {
   type BulkheadAcc,
   type BulkheadEntity,
   type BulkheadInstance,
+  type BulkheadSample,
   copyFields,
   deriveBulkhead,
   type EdgeAcc,
@@ -23,8 +24,9 @@ import {
 import { BoundedRegistry } from './boundedRegistry';
 import { type CallGroup, CallGroups } from './callGroups';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
+import { type BreakerMemo, type BulkheadMemo, GaugeMemo } from './gaugeMemo';
 import { addCounts, toCanonical } from './latencyHistogram';
-import { mapMetric, type Signal } from './metricMapping';
+import { isIdleStateSeries, mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
 import { PairMap } from './pairMap';
 import { breakerRollup, bulkheadRollup, edgeRollup, serviceRollup } from './rollupRecords';
@@ -201,6 +203,8 @@ export class LiveModel {
    * eviction, which purges buckets, forgets it).
    */
   private serviceMemo: { start: number; name: string; acc: ServiceAcc | null } | null = null;
+  /** What the metric batch being ingested has resolved (see GaugeMemo); null between batches. */
+  private gaugeMemo: GaugeMemo | null = null;
   private droppedLate = 0;
   private droppedTransitions = 0;
   private ignoredPoints = 0;
@@ -225,9 +229,12 @@ export class LiveModel {
     const now = this.clock();
     this.maintain(now);
     this.serviceMemo = { start: Number.NaN, name: '', acc: null };
+    this.gaugeMemo = new GaugeMemo();
     try {
       this.ingestPoints(batch, now);
     } finally {
+      this.gaugeMemo.settle(this.settleBulkheadSample);
+      this.gaugeMemo = null;
       this.serviceMemo = null;
     }
     this.versionCounter++;
@@ -238,18 +245,20 @@ export class LiveModel {
     const horizon = this.horizon(now);
     let resource: MetricPoint['resource'] | null = null;
     for (const p of batch.points) {
-      const signal = mapMetric(p);
-      if (signal === null) {
+      const idle = isIdleStateSeries(p);
+      const signal = idle ? null : mapMetric(p);
+      if (signal === null && !idle) {
         this.ignoredPoints++;
         continue;
       }
       const service = p.resource.service;
-      const instance = p.resource.instance ?? '';
       // An export's points share its resource: touch the service once per run of them.
       if (p.resource !== resource) {
         resource = p.resource;
         this.touchService(service, 'service');
       }
+      if (signal === null) continue;
+      const instance = p.resource.instance ?? '';
       if (signal.measure === 'gauge') {
         if (p.type !== 'gauge' && p.type !== 'sum') continue;
         const t = Math.min(p.timeMs, now);
@@ -620,40 +629,72 @@ export class LiveModel {
       }
       case 'breakerState': {
         if (value < 0.5) return;
-        const key = this.admitBreaker(service, signal.breaker, signal.dependency);
-        this.observeBreakerState(key, instance, signal.state, t);
+        this.observeBreakerState(this.breakerMemo(service, signal).key, instance, signal.state, t);
         return;
       }
       case 'breakerRate': {
-        const key = this.admitBreaker(service, signal.breaker, signal.dependency);
-        const sample = this.breakerSample(start, key, instance, service);
+        const m = this.breakerMemo(service, signal);
+        let sample = m.sample;
+        if (sample === null || m.start !== start || m.instance !== instance) {
+          sample = this.breakerSample(start, m.key, instance, service);
+          m.sample = sample;
+          m.start = start;
+          m.instance = instance;
+        }
         const rate = value < 0 ? null : value * signal.scale;
         if (signal.rate === 'failure') sample.failureRate = rate;
         else sample.slowCallRate = rate;
         return;
       }
       case 'bulkheadGauge': {
-        const key = this.admitBulkhead(service, signal.bulkhead, signal.dependency);
-        const entity = this.bulkheads.get(key) as BulkheadEntity;
-        const inst = this.bulkheadInstance(entity, key, instance);
-        inst.fields[signal.field] = value;
-        inst.lastPointMs = Math.max(inst.lastPointMs, t);
-        const acc = this.bulkheadAcc(start, key, service);
-        let sample = acc.instances.get(instance);
-        if (!sample) {
-          sample = { ...emptyFields(), activeMax: 0, queuedMax: 0 };
-          acc.instances.set(instance, sample);
+        const m = this.bulkheadMemo(service, signal, instance);
+        // A point of another snapshot (time) or bucket: the one being filled is complete.
+        if (m.sample !== null && (m.t !== t || m.start !== start)) this.settleBulkheadSample(m);
+        m.inst.fields[signal.field] = value;
+        m.inst.lastPointMs = Math.max(m.inst.lastPointMs, t);
+        if (m.sample === null) {
+          const acc = this.bulkheadAcc(start, m.key, service);
+          let sample = acc.instances.get(instance);
+          if (!sample) {
+            sample = { ...emptyFields(), activeMax: 0, queuedMax: 0 };
+            acc.instances.set(instance, sample);
+          }
+          this.gaugeMemo?.fill(m, sample, start, t);
+          // Outside a batch (never, today) there is no snapshot to wait for.
+          if (this.gaugeMemo === null) this.settleBulkheadSample(m);
         }
-        copyFields(sample, inst.fields);
-        const d = deriveBulkhead(inst.fields);
-        sample.activeMax = Math.max(sample.activeMax, d.active);
-        sample.queuedMax = Math.max(sample.queuedMax, d.queued);
-        touched.add(inst);
+        touched.add(m.inst);
         return;
       }
       default:
         return;
     }
+  }
+
+  /** The breaker of a gauge point, admitted once per batch. */
+  private breakerMemo(service: string, signal: { breaker: string; dependency: string }): BreakerMemo {
+    const known = this.gaugeMemo?.breakers.get(service, signal.breaker);
+    if (known !== undefined && known.dependency === signal.dependency) return known;
+    const key = this.admitBreaker(service, signal.breaker, signal.dependency);
+    const m: BreakerMemo = { dependency: signal.dependency, key, start: 0, instance: '', sample: null };
+    this.gaugeMemo?.breakers.set(service, signal.breaker, m);
+    return m;
+  }
+
+  /** The bulkhead instance of a gauge point, admitted once per batch. */
+  private bulkheadMemo(
+    service: string,
+    signal: { bulkhead: string; dependency: string },
+    instance: string,
+  ): BulkheadMemo {
+    const known = this.gaugeMemo?.bulkheads.get(service, signal.bulkhead);
+    if (known !== undefined && known.dependency === signal.dependency && known.instance === instance) return known;
+    if (known !== undefined && known.sample !== null) this.settleBulkheadSample(known);
+    const key = this.admitBulkhead(service, signal.bulkhead, signal.dependency);
+    const inst = this.bulkheadInstance(this.bulkheads.get(key) as BulkheadEntity, key, instance);
+    const m: BulkheadMemo = { dependency: signal.dependency, key, instance, inst, start: 0, t: 0, sample: null };
+    this.gaugeMemo?.bulkheads.set(service, signal.bulkhead, m);
+    return m;
   }
 
   /**
@@ -807,6 +848,9 @@ export class LiveModel {
     if (this.changedTransitions.length > this.limits.maxTransitions) this.changedTransitions.shift();
     this.changed.breakers.add(key);
     this.versionCounter++;
+    // A listener may drain the dirty sets: what the batch resolved so far is settled and forgotten
+    // first, so later points mark again.
+    this.forgetBatchMemos();
     for (const listener of this.listeners) {
       try {
         listener({ ...stored.t });
@@ -814,9 +858,23 @@ export class LiveModel {
         // A failing listener must not break ingest or the other listeners.
       }
     }
-    // A listener may have drained the dirty sets: the next service touch must mark again.
-    if (this.serviceMemo !== null) this.serviceMemo.acc = null;
   }
+
+  /** Settles and drops the per-batch memos (see `serviceMemo` and `GaugeMemo`). */
+  private forgetBatchMemos(): void {
+    if (this.serviceMemo !== null) this.serviceMemo.acc = null;
+    this.gaugeMemo?.settle(this.settleBulkheadSample);
+  }
+
+  /** A bulkhead sample takes its instance's fields once the snapshot that fills them is complete. */
+  private readonly settleBulkheadSample = (m: BulkheadMemo): void => {
+    const sample = m.sample as BulkheadSample;
+    m.sample = null;
+    copyFields(sample, m.inst.fields);
+    const d = deriveBulkhead(m.inst.fields);
+    sample.activeMax = Math.max(sample.activeMax, d.active);
+    sample.queuedMax = Math.max(sample.queuedMax, d.queued);
+  };
 
   private storeTransition(s: StoredTransition): void {
     this.transitions.push(s);
@@ -914,7 +972,7 @@ export class LiveModel {
   /** Forget an evicted entity's buckets too, so memory stays within caps × buckets. */
   private purge(type: EntityType, key: string): void {
     for (const b of this.buckets.values()) b[type].delete(key);
-    if (this.serviceMemo !== null) this.serviceMemo.acc = null;
+    this.forgetBatchMemos();
   }
 
   private bucket(start: number): Bucket {

@@ -312,6 +312,18 @@ const MAPPERS = new Map<string, Mapper>([
   ]),
 ]);
 
+const STATE_SERIES = new Set<string>([METRIC.BREAKER_STATE, RESILIENCE4J.BREAKER_STATE]);
+
+/**
+ * A breaker-state series that reads 0: state gauges export one series per
+ * state and only the current state's reads 1, so most state points say
+ * nothing the model keeps (`breakerState` signals below 0.5 are dropped).
+ * Checked before {@link mapMetric}, which would read their attributes first.
+ */
+export function isIdleStateSeries(p: MetricPoint): boolean {
+  return (p.type === 'gauge' || p.type === 'sum') && p.value < 0.5 && STATE_SERIES.has(normaliseName(p.name));
+}
+
 /** The model signal a metric point carries, or null when the model does not read it. */
 export function mapMetric(p: MetricPoint): Signal | null {
   const name = normaliseName(p.name);
