@@ -264,6 +264,39 @@ export function payloadSet(signal: SignalKind, encoding: Encoding, payloads: rea
 export interface Payloads {
   readonly traces: Record<Encoding, PayloadSet>;
   readonly metrics: Record<Encoding, PayloadSet>;
+  /**
+   * The same metric exports batched as a Collector forwards them: one request
+   * per collection round, holding every service's export of that round.
+   */
+  readonly metricsBatched: Record<Encoding, PayloadSet>;
+}
+
+/**
+ * One request holding several export bodies. A protobuf
+ * ExportMetricsServiceRequest is one repeated field, so bodies concatenate
+ * (protobuf merges repeated fields); JSON bodies join their `resourceMetrics`.
+ */
+function mergeBodies(encoding: Encoding, parts: readonly Payload[]): Payload {
+  const items = parts.reduce((sum, p) => sum + p.items, 0);
+  if (encoding === 'protobuf') return { items, body: Buffer.concat(parts.map((p) => p.body)) };
+  const resourceMetrics = parts.flatMap(
+    (p) => (JSON.parse(p.body.toString('utf8')) as { resourceMetrics: unknown[] }).resourceMetrics,
+  );
+  return { items, body: Buffer.from(JSON.stringify({ resourceMetrics })) };
+}
+
+/** Round `r` of every service: bodies are pushed service by service, {@link COLLECTIONS_PER_SERVICE} each. */
+function batchedRounds(encoding: Encoding, bodies: readonly Payload[]): Payload[] {
+  const rounds: Payload[] = [];
+  for (let r = 0; r < COLLECTIONS_PER_SERVICE; r++) {
+    rounds.push(
+      mergeBodies(
+        encoding,
+        bodies.filter((_, i) => i % COLLECTIONS_PER_SERVICE === r),
+      ),
+    );
+  }
+  return rounds;
 }
 
 /** Two span bodies of {@link SPANS_PER_PAYLOAD} per service and a few metric bodies per service, in both encodings. */
@@ -304,6 +337,10 @@ export async function buildPayloads(): Promise<Payloads> {
     metrics: {
       json: payloadSet('metrics', 'json', metricBodies.json),
       protobuf: payloadSet('metrics', 'protobuf', metricBodies.protobuf),
+    },
+    metricsBatched: {
+      json: payloadSet('metrics', 'json', batchedRounds('json', metricBodies.json)),
+      protobuf: payloadSet('metrics', 'protobuf', batchedRounds('protobuf', metricBodies.protobuf)),
     },
   };
 }
