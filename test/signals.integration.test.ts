@@ -48,26 +48,33 @@ describe('retry amplification and callers blocked on a dependency', () => {
       }
     };
     try {
-      // Ten requests in flight at any time for ~2.5 s, all waiting on payment-service.
-      const deadline = Date.now() + 2500;
-      await Promise.all(
-        Array.from({ length: 10 }, async () => {
-          while (Date.now() < deadline) await handleRequest();
-        }),
-      );
-
       const paymentEdge = async () => {
         const t = await getJson<Topology>(`${dashboard.url}/api/topology`);
         return t.edges.find((x) => x.source === 'order-service' && x.target === 'payment-service');
       };
-      // The blocked share is read from the last in-flight gauges, so it is seen while the callers still wait.
-      const edge = await waitFor(
-        async () => {
-          const e = await paymentEdge();
-          return e && e.blockedShare !== null && e.outcomes.failure >= 10 ? e : undefined;
-        },
-        { what: 'the blocked share on the edge' },
+      // Ten requests in flight at any time, all waiting on payment-service, until the dashboard has
+      // seen enough of them. The blocked share is read from the last in-flight gauges, so it is
+      // asked for while the callers still wait: once they stop, the next export reports nothing
+      // in flight (on a loaded machine that export can arrive before the first look).
+      let stop = false;
+      const load = Promise.all(
+        Array.from({ length: 10 }, async () => {
+          while (!stop) await handleRequest();
+        }),
       );
+      let edge: NonNullable<Awaited<ReturnType<typeof paymentEdge>>>;
+      try {
+        edge = await waitFor(
+          async () => {
+            const e = await paymentEdge();
+            return e && e.blockedShare !== null && e.outcomes.failure >= 10 ? e : undefined;
+          },
+          { what: 'the blocked share on the edge', timeoutMs: 30_000 },
+        );
+      } finally {
+        stop = true;
+        await load;
+      }
       expect(edge.blockedShare).toBeGreaterThan(0.8);
       expect(edge.blockedShare).toBeLessThanOrEqual(1);
       // Attempts per call once every call has been reported: an export taken mid-load also counts
