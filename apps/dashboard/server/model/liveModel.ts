@@ -659,9 +659,12 @@ export class LiveModel {
             sample = { ...emptyFields(), activeMax: 0, queuedMax: 0 };
             acc.instances.set(instance, sample);
           }
-          this.gaugeMemo?.fill(m, sample, start, t);
-          // Outside a batch (never, today) there is no snapshot to wait for.
-          if (this.gaugeMemo === null) this.settleBulkheadSample(m);
+          if (this.gaugeMemo !== null) this.gaugeMemo.fill(m, sample, start, t);
+          else {
+            // Outside a batch (never, today) there is no snapshot to wait for.
+            m.sample = sample;
+            this.settleBulkheadSample(m);
+          }
         }
         touched.add(m.inst);
         return;
