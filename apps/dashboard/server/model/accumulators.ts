@@ -175,6 +175,14 @@ export function copyFields(target: BulkheadFields, f: BulkheadFields): void {
   target.poolSize = f.poolSize;
 }
 
+/** One complete snapshot of an instance's fields, into the bucket sample: last values and the bucket's peaks. */
+export function takeBulkheadSnapshot(sample: BulkheadSample, fields: BulkheadFields): void {
+  copyFields(sample, fields);
+  const d = deriveBulkhead(fields);
+  sample.activeMax = Math.max(sample.activeMax, d.active);
+  sample.queuedMax = Math.max(sample.queuedMax, d.queued);
+}
+
 export function setGauge(map: Map<string, GaugeSample>, key: string, value: number, t: number): void {
   const s = map.get(key);
   if (!s) {

@@ -9,8 +9,6 @@ import {
   type BulkheadAcc,
   type BulkheadEntity,
   type BulkheadInstance,
-  type BulkheadSample,
-  copyFields,
   deriveBulkhead,
   type EdgeAcc,
   type EdgeEntity,
@@ -24,8 +22,8 @@ import {
 import { BoundedRegistry } from './boundedRegistry';
 import { type CallGroup, CallGroups } from './callGroups';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
-import { type BreakerMemo, type BulkheadMemo, GaugeMemo } from './gaugeMemo';
 import { addCounts, toCanonical } from './latencyHistogram';
+import { type BreakerMemo, type BulkheadMemo, MetricBatchMemo, settleBulkhead } from './metricBatchMemo';
 import { isIdleStateSeries, mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
 import { PairMap } from './pairMap';
@@ -196,15 +194,8 @@ export class LiveModel {
   private adoptingRemote = false;
   private readonly listeners = new Set<(t: BreakerTransition) => void>();
   private lastPruneMs = 0;
-  /**
-   * The last `serviceAcc` answer, while one metric batch is ingested: every
-   * point touches its service's accumulator, and within a batch nothing
-   * drains the dirty sets, so a repeat only needs the same answer (an
-   * eviction, which purges buckets, forgets it).
-   */
-  private serviceMemo: { start: number; name: string; acc: ServiceAcc | null } | null = null;
-  /** What the metric batch being ingested has resolved (see GaugeMemo); null between batches. */
-  private gaugeMemo: GaugeMemo | null = null;
+  /** What the metric batch being ingested has resolved (see MetricBatchMemo); null between batches. */
+  private batchMemo: MetricBatchMemo | null = null;
   private droppedLate = 0;
   private droppedTransitions = 0;
   private ignoredPoints = 0;
@@ -228,20 +219,19 @@ export class LiveModel {
   ingestMetrics(batch: MetricBatch): void {
     const now = this.clock();
     this.maintain(now);
-    this.serviceMemo = { start: Number.NaN, name: '', acc: null };
-    this.gaugeMemo = new GaugeMemo();
+    const memo = new MetricBatchMemo();
+    this.batchMemo = memo;
     try {
-      this.ingestPoints(batch, now);
+      this.ingestPoints(batch, now, memo);
     } finally {
-      this.gaugeMemo.settle(this.settleBulkheadSample);
-      this.gaugeMemo = null;
-      this.serviceMemo = null;
+      // The last snapshot of each bulkhead is complete once the batch is.
+      memo.forget();
+      this.batchMemo = null;
     }
     this.versionCounter++;
   }
 
-  private ingestPoints(batch: MetricBatch, now: number): void {
-    const touched = new Set<BulkheadInstance>();
+  private ingestPoints(batch: MetricBatch, now: number, memo: MetricBatchMemo): void {
     const horizon = this.horizon(now);
     let resource: MetricPoint['resource'] | null = null;
     for (const p of batch.points) {
@@ -266,14 +256,14 @@ export class LiveModel {
           this.droppedLate++;
           continue;
         }
-        this.applyGauge(signal, p, service, instance, p.value, t, touched);
+        this.applyGauge(signal, p, service, instance, p.value, t, memo);
         continue;
       }
       const delta = this.delta(p, signal.measure, this.seriesKey(p, service, instance));
       if (delta === null) continue;
       this.applyDelta(signal, service, instance, delta, now);
     }
-    for (const inst of touched) this.evaluateSaturation(inst.key, inst.instance, inst, now);
+    for (const inst of memo.touched) this.evaluateSaturation(inst.key, inst.instance, inst, now);
   }
 
   ingestSpans(batch: TraceBatch): void {
@@ -596,7 +586,7 @@ export class LiveModel {
     instance: string,
     value: number,
     t: number,
-    touched: Set<BulkheadInstance>,
+    memo: MetricBatchMemo,
   ): void {
     const start = bucketStart(t);
     switch (signal.kind) {
@@ -629,11 +619,11 @@ export class LiveModel {
       }
       case 'breakerState': {
         if (value < 0.5) return;
-        this.observeBreakerState(this.breakerMemo(service, signal).key, instance, signal.state, t);
+        this.observeBreakerState(this.breakerMemo(memo, service, signal).key, instance, signal.state, t);
         return;
       }
       case 'breakerRate': {
-        const m = this.breakerMemo(service, signal);
+        const m = this.breakerMemo(memo, service, signal);
         let sample = m.sample;
         if (sample === null || m.start !== start || m.instance !== instance) {
           sample = this.breakerSample(start, m.key, instance, service);
@@ -647,9 +637,9 @@ export class LiveModel {
         return;
       }
       case 'bulkheadGauge': {
-        const m = this.bulkheadMemo(service, signal, instance);
+        const m = this.bulkheadMemo(memo, service, signal, instance);
         // A point of another snapshot (time) or bucket: the one being filled is complete.
-        if (m.sample !== null && (m.t !== t || m.start !== start)) this.settleBulkheadSample(m);
+        if (m.t !== t || m.start !== start) settleBulkhead(m);
         m.inst.fields[signal.field] = value;
         m.inst.lastPointMs = Math.max(m.inst.lastPointMs, t);
         if (m.sample === null) {
@@ -659,14 +649,11 @@ export class LiveModel {
             sample = { ...emptyFields(), activeMax: 0, queuedMax: 0 };
             acc.instances.set(instance, sample);
           }
-          if (this.gaugeMemo !== null) this.gaugeMemo.fill(m, sample, start, t);
-          else {
-            // Outside a batch (never, today) there is no snapshot to wait for.
-            m.sample = sample;
-            this.settleBulkheadSample(m);
-          }
+          m.sample = sample;
+          m.start = start;
+          m.t = t;
         }
-        touched.add(m.inst);
+        memo.touched.add(m.inst);
         return;
       }
       default:
@@ -675,28 +662,33 @@ export class LiveModel {
   }
 
   /** The breaker of a gauge point, admitted once per batch. */
-  private breakerMemo(service: string, signal: { breaker: string; dependency: string }): BreakerMemo {
-    const known = this.gaugeMemo?.breakers.get(service, signal.breaker);
+  private breakerMemo(
+    memo: MetricBatchMemo,
+    service: string,
+    signal: { breaker: string; dependency: string },
+  ): BreakerMemo {
+    const known = memo.breakers.get(service, signal.breaker);
     if (known !== undefined && known.dependency === signal.dependency) return known;
     const key = this.admitBreaker(service, signal.breaker, signal.dependency);
     const m: BreakerMemo = { dependency: signal.dependency, key, start: 0, instance: '', sample: null };
-    this.gaugeMemo?.breakers.set(service, signal.breaker, m);
+    memo.breakers.set(service, signal.breaker, m);
     return m;
   }
 
   /** The bulkhead instance of a gauge point, admitted once per batch. */
   private bulkheadMemo(
+    memo: MetricBatchMemo,
     service: string,
     signal: { bulkhead: string; dependency: string },
     instance: string,
   ): BulkheadMemo {
-    const known = this.gaugeMemo?.bulkheads.get(service, signal.bulkhead);
+    const known = memo.bulkheads.get(service, signal.bulkhead);
     if (known !== undefined && known.dependency === signal.dependency && known.instance === instance) return known;
-    if (known !== undefined && known.sample !== null) this.settleBulkheadSample(known);
+    if (known !== undefined) settleBulkhead(known);
     const key = this.admitBulkhead(service, signal.bulkhead, signal.dependency);
     const inst = this.bulkheadInstance(this.bulkheads.get(key) as BulkheadEntity, key, instance);
     const m: BulkheadMemo = { dependency: signal.dependency, key, instance, inst, start: 0, t: 0, sample: null };
-    this.gaugeMemo?.bulkheads.set(service, signal.bulkhead, m);
+    memo.bulkheads.set(service, signal.bulkhead, m);
     return m;
   }
 
@@ -853,7 +845,7 @@ export class LiveModel {
     this.versionCounter++;
     // A listener may drain the dirty sets: what the batch resolved so far is settled and forgotten
     // first, so later points mark again.
-    this.forgetBatchMemos();
+    this.batchMemo?.forget();
     for (const listener of this.listeners) {
       try {
         listener({ ...stored.t });
@@ -862,22 +854,6 @@ export class LiveModel {
       }
     }
   }
-
-  /** Settles and drops the per-batch memos (see `serviceMemo` and `GaugeMemo`). */
-  private forgetBatchMemos(): void {
-    if (this.serviceMemo !== null) this.serviceMemo.acc = null;
-    this.gaugeMemo?.settle(this.settleBulkheadSample);
-  }
-
-  /** A bulkhead sample takes its instance's fields once the snapshot that fills them is complete. */
-  private readonly settleBulkheadSample = (m: BulkheadMemo): void => {
-    const sample = m.sample as BulkheadSample;
-    m.sample = null;
-    copyFields(sample, m.inst.fields);
-    const d = deriveBulkhead(m.inst.fields);
-    sample.activeMax = Math.max(sample.activeMax, d.active);
-    sample.queuedMax = Math.max(sample.queuedMax, d.queued);
-  };
 
   private storeTransition(s: StoredTransition): void {
     this.transitions.push(s);
@@ -975,7 +951,7 @@ export class LiveModel {
   /** Forget an evicted entity's buckets too, so memory stays within caps × buckets. */
   private purge(type: EntityType, key: string): void {
     for (const b of this.buckets.values()) b[type].delete(key);
-    this.forgetBatchMemos();
+    this.batchMemo?.forget();
   }
 
   private bucket(start: number): Bucket {
@@ -1019,8 +995,10 @@ export class LiveModel {
   }
 
   private serviceAcc(start: number, name: string): ServiceAcc {
-    const memo = this.serviceMemo;
-    if (memo !== null && memo.acc !== null && memo.start === start && memo.name === name) return memo.acc;
+    const memo = this.batchMemo;
+    if (memo !== null && memo.serviceAcc !== null && memo.serviceStart === start && memo.serviceName === name) {
+      return memo.serviceAcc;
+    }
     const b = this.bucket(start);
     let acc = b.services.get(name);
     if (!acc) {
@@ -1029,9 +1007,9 @@ export class LiveModel {
     }
     this.mark(start, 'services', name);
     if (memo !== null) {
-      memo.start = start;
-      memo.name = name;
-      memo.acc = acc;
+      memo.serviceStart = start;
+      memo.serviceName = name;
+      memo.serviceAcc = acc;
     }
     return acc;
   }
