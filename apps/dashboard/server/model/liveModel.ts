@@ -24,7 +24,7 @@ import { type CallGroup, CallGroups } from './callGroups';
 import { CumulativeToDelta, type Delta, type Reading } from './cumulativeToDelta';
 import { addCounts, toCanonical } from './latencyHistogram';
 import { type BreakerMemo, type BulkheadMemo, MetricBatchMemo, settleBulkhead } from './metricBatchMemo';
-import { isIdleStateSeries, mapMetric, type Signal } from './metricMapping';
+import { mapMetric, type Signal } from './metricMapping';
 import { PairKeys, SEP } from './pairKeys';
 import { PairMap } from './pairMap';
 import { breakerRollup, bulkheadRollup, edgeRollup, serviceRollup } from './rollupRecords';
@@ -235,9 +235,8 @@ export class LiveModel {
     const horizon = this.horizon(now);
     let resource: MetricPoint['resource'] | null = null;
     for (const p of batch.points) {
-      const idle = isIdleStateSeries(p);
-      const signal = idle ? null : mapMetric(p);
-      if (signal === null && !idle) {
+      const signal = mapMetric(p);
+      if (signal === null) {
         this.ignoredPoints++;
         continue;
       }
@@ -247,7 +246,6 @@ export class LiveModel {
         resource = p.resource;
         this.touchService(service, 'service');
       }
-      if (signal === null) continue;
       const instance = p.resource.instance ?? '';
       if (signal.measure === 'gauge') {
         if (p.type !== 'gauge' && p.type !== 'sum') continue;
@@ -618,7 +616,6 @@ export class LiveModel {
         return;
       }
       case 'breakerState': {
-        if (value < 0.5) return;
         this.observeBreakerState(this.breakerMemo(memo, service, signal).key, instance, signal.state, t);
         return;
       }

@@ -57,7 +57,10 @@ export type Signal =
   | { kind: 'activeRequests'; measure: 'gauge' }
   | { kind: 'eventLoopUtilization'; measure: 'gauge' }
   | { kind: 'eventLoopDelayP99'; measure: 'gauge'; toMs: number }
+  /** The series of the breaker's current state (it reads 1; the other states' series map to `idle`). */
   | { kind: 'breakerState'; measure: 'gauge'; breaker: string; dependency: string; state: BreakerState }
+  /** A point the model reads that changes nothing: a breaker-state series reading 0. */
+  | { kind: 'idle'; measure: 'gauge' }
   | {
       kind: 'breakerTransitions';
       measure: 'counter';
@@ -313,20 +316,14 @@ const MAPPERS = new Map<string, Mapper>([
 ]);
 
 const STATE_SERIES = new Set<string>([METRIC.BREAKER_STATE, RESILIENCE4J.BREAKER_STATE]);
-
-/**
- * A breaker-state series that reads 0: state gauges export one series per
- * state and only the current state's reads 1, so most state points say
- * nothing the model keeps (`breakerState` signals below 0.5 are dropped).
- * Checked before {@link mapMetric}, which would read their attributes first.
- */
-export function isIdleStateSeries(p: MetricPoint): boolean {
-  return (p.type === 'gauge' || p.type === 'sum') && p.value < 0.5 && STATE_SERIES.has(normaliseName(p.name));
-}
+const IDLE: Signal = { kind: 'idle', measure: 'gauge' };
 
 /** The model signal a metric point carries, or null when the model does not read it. */
 export function mapMetric(p: MetricPoint): Signal | null {
   const name = normaliseName(p.name);
+  // State gauges export one series per state and only the current state's reads 1: the others
+  // are decided here, before their attributes are read.
+  if ((p.type === 'gauge' || p.type === 'sum') && p.value < 0.5 && STATE_SERIES.has(name)) return IDLE;
   const mapper = MAPPERS.get(name);
   return mapper === undefined ? null : mapper(p.attributes, name, p.unit);
 }
