@@ -21,10 +21,11 @@ import {
   type Encoding,
   GUARDS_PER_SERVICE,
   type PayloadSet,
+  type Payloads,
   type SignalKind,
   SPANS_PER_PAYLOAD,
 } from './ingest/payloads.js';
-import { batchedMetricSections, httpMeasureOptions, ingestSections, loadIngestInputs } from './ingest/setup.js';
+import { httpMeasureOptions, ingestSections, loadIngestInputs } from './ingest/setup.js';
 
 /** Concurrent keep-alive connections posting to the dashboard. */
 const CONNECTIONS = 8;
@@ -40,17 +41,42 @@ const NAMES = {
   floor: `HTTP → handler only (decode, no model/store), ${CONNECTIONS} conn.`,
 } as const;
 
-interface Section {
+/** One section of the suite: a set of bodies of one signal and encoding. */
+interface Run {
   readonly signal: SignalKind;
   readonly encoding: Encoding;
   /** Metric exports of several services per request, as a Collector forwards them (reported, no target). */
   readonly batched: boolean;
   readonly set: PayloadSet;
+}
+
+interface Section extends Run {
   readonly baseline: string;
   readonly measurements: Measurement[];
   readonly load: HttpLoad;
   readonly serverItemsPerCpuSecond: number;
   readonly floorItemsPerCpuSecond: number;
+}
+
+/** Every signal × encoding, then the Collector-batched metrics (`--grep` matches e.g. `metrics batched json`). */
+function runsOf(options: SuiteOptions, payloads: Payloads): Run[] {
+  const batched = (['json', 'protobuf'] as const).filter(
+    (encoding) => !options.grep || options.grep.test(`metrics batched ${encoding}`),
+  );
+  return [
+    ...ingestSections(options).map(([signal, encoding]) => ({
+      signal,
+      encoding,
+      batched: false,
+      set: payloads[signal][encoding],
+    })),
+    ...batched.map((encoding) => ({
+      signal: 'metrics' as const,
+      encoding,
+      batched: true,
+      set: payloads.metricsBatched[encoding],
+    })),
+  ];
 }
 
 /** A loop over the bodies of a set, one body per call, each call doing `work` on it. */
@@ -112,9 +138,11 @@ function sectionTable(section: Section): Table {
           : '',
     ]),
     notes: [
-      section.batched
-        ? `${set.payloads.length} bodies of ${formatNumber(set.itemsPerPayload)} ${unit} (${formatNumber(set.bytesPerPayload / 1024)} KiB each), each the SDK exporter's bodies of one collection round of every service, merged into one request`
-        : `${set.payloads.length} bodies of ${formatNumber(set.itemsPerPayload)} ${unit} (${formatNumber(set.bytesPerPayload / 1024)} KiB each), sent by the SDK's real OTLP ${set.encoding} exporter to a capture server and replayed`,
+      `${set.payloads.length} bodies of ${formatNumber(set.itemsPerPayload)} ${unit} (${formatNumber(set.bytesPerPayload / 1024)} KiB each), ${
+        section.batched
+          ? "each the SDK exporter's bodies of one collection round of every service, merged into one request"
+          : `sent by the SDK's real OTLP ${set.encoding} exporter to a capture server and replayed`
+      }`,
       `÷ bare rate: median over repetitions of (bare time ÷ contestant time) in the same repetition, i.e. the share of the bare-decode rate kept; ${unit}/s per server CPU-s: ${unit} accepted per second of dashboard CPU (all its threads, from /proc) during the measured samples`,
       `handler only: the dashboard's OTLP handler alone in a child process, acknowledging and dropping every decoded batch — Node's HTTP, body reading and decoding, the floor under the dashboard row; dashboard ÷ handler only = ${formatRatio(pairedRatio(floor, http))} (what the model, journal and store keep of the floor)`,
       ...(refused ? [`refused answers (counted as requests): ${refused}`] : []),
@@ -134,12 +162,8 @@ export const ingestSuite: Suite = {
     const sections: Section[] = [];
     const loadAverages: number[][] = [loadavg()];
     try {
-      const runs = [
-        ...ingestSections(options).map(([signal, encoding]) => ({ signal, encoding, batched: false })),
-        ...batchedMetricSections(options).map((encoding) => ({ signal: 'metrics' as const, encoding, batched: true })),
-      ];
-      for (const { signal, encoding, batched } of runs) {
-        const set = batched ? payloads.metricsBatched[encoding] : payloads[signal][encoding];
+      for (const run of runsOf(options, payloads)) {
+        const { signal, encoding, batched, set } = run;
         checkBodies(set, decoders);
         const load = httpLoad(dashboard.url, set, CONNECTIONS, () => cpuSeconds(dashboard.pid));
         const floorLoad = httpLoad(handlerOnly.url, set, CONNECTIONS, () => cpuSeconds(handlerOnly.pid));
@@ -163,10 +187,7 @@ export const ingestSuite: Suite = {
         const serverItemsPerCpuSecond = perCpuSecond(load);
         const floorItemsPerCpuSecond = perCpuSecond(floorLoad);
         sections.push({
-          signal,
-          encoding,
-          batched,
-          set,
+          ...run,
           baseline: encoding === 'json' ? NAMES.jsonParse : NAMES.protobufDecode,
           measurements,
           load,

@@ -285,25 +285,13 @@ function mergeBodies(encoding: Encoding, parts: readonly Payload[]): Payload {
   return { items, body: Buffer.from(JSON.stringify({ resourceMetrics })) };
 }
 
-/** Round `r` of every service: bodies are pushed service by service, {@link COLLECTIONS_PER_SERVICE} each. */
-function batchedRounds(encoding: Encoding, bodies: readonly Payload[]): Payload[] {
-  const rounds: Payload[] = [];
-  for (let r = 0; r < COLLECTIONS_PER_SERVICE; r++) {
-    rounds.push(
-      mergeBodies(
-        encoding,
-        bodies.filter((_, i) => i % COLLECTIONS_PER_SERVICE === r),
-      ),
-    );
-  }
-  return rounds;
-}
-
 /** Two span bodies of {@link SPANS_PER_PAYLOAD} per service and a few metric bodies per service, in both encodings. */
 export async function buildPayloads(): Promise<Payloads> {
   const random = generator(0x5eed);
   const traceBodies: Record<Encoding, Payload[]> = { json: [], protobuf: [] };
   const metricBodies: Record<Encoding, Payload[]> = { json: [], protobuf: [] };
+  /** `[encoding][round]`: every service's export of that collection round. */
+  const rounds: Record<Encoding, Payload[][]> = { json: [], protobuf: [] };
   for (const service of Object.keys(SERVICES)) {
     for (let b = 0; b < 2; b++) {
       const spans = await makeSpans(service, SPANS_PER_PAYLOAD, random);
@@ -317,16 +305,16 @@ export async function buildPayloads(): Promise<Payloads> {
         body: await capture((url) => new TraceExporterProto({ url: `${url}/v1/traces` }), spans),
       });
     }
-    for (const batch of await makeMetricBatches(service, random)) {
+    for (const [round, batch] of (await makeMetricBatches(service, random)).entries()) {
       const items = countPoints(batch);
-      metricBodies.json.push({
-        items,
-        body: await capture((url) => new MetricExporterJson({ url: `${url}/v1/metrics` }), batch),
-      });
-      metricBodies.protobuf.push({
-        items,
-        body: await capture((url) => new MetricExporterProto({ url: `${url}/v1/metrics` }), batch),
-      });
+      const bodies: Record<Encoding, Payload> = {
+        json: { items, body: await capture((url) => new MetricExporterJson({ url: `${url}/v1/metrics` }), batch) },
+        protobuf: { items, body: await capture((url) => new MetricExporterProto({ url: `${url}/v1/metrics` }), batch) },
+      };
+      for (const encoding of ['json', 'protobuf'] as const) {
+        metricBodies[encoding].push(bodies[encoding]);
+        (rounds[encoding][round] ??= []).push(bodies[encoding]);
+      }
     }
   }
   return {
@@ -339,8 +327,16 @@ export async function buildPayloads(): Promise<Payloads> {
       protobuf: payloadSet('metrics', 'protobuf', metricBodies.protobuf),
     },
     metricsBatched: {
-      json: payloadSet('metrics', 'json', batchedRounds('json', metricBodies.json)),
-      protobuf: payloadSet('metrics', 'protobuf', batchedRounds('protobuf', metricBodies.protobuf)),
+      json: payloadSet(
+        'metrics',
+        'json',
+        rounds.json.map((parts) => mergeBodies('json', parts)),
+      ),
+      protobuf: payloadSet(
+        'metrics',
+        'protobuf',
+        rounds.protobuf.map((parts) => mergeBodies('protobuf', parts)),
+      ),
     },
   };
 }

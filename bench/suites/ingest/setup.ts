@@ -31,11 +31,6 @@ const SECTIONS: readonly (readonly [SignalKind, Encoding])[] = [
   ['metrics', 'protobuf'],
 ];
 
-/** Both encodings of Collector-batched metrics, or those `--grep` matches (against e.g. `metrics batched json`). */
-export function batchedMetricSections(options: SuiteOptions): Encoding[] {
-  return (['json', 'protobuf'] as const).filter((e) => !options.grep || options.grep.test(`metrics batched ${e}`));
-}
-
 /** Every signal × encoding, or those `--grep` matches (against e.g. `traces protobuf`). */
 export function ingestSections(options: SuiteOptions): (readonly [SignalKind, Encoding])[] {
   return SECTIONS.filter(([signal, encoding]) => !options.grep || options.grep.test(`${signal} ${encoding}`));
