@@ -62,7 +62,7 @@ describe('retry amplification and callers blocked on a dependency', () => {
           while (!stop) await handleRequest();
         }),
       );
-      let edge: NonNullable<Awaited<ReturnType<typeof paymentEdge>>>;
+      let edge: Topology['edges'][number];
       try {
         edge = await waitFor(
           async () => {
