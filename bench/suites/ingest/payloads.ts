@@ -313,7 +313,9 @@ export async function buildPayloads(): Promise<Payloads> {
       };
       for (const encoding of ['json', 'protobuf'] as const) {
         metricBodies[encoding].push(bodies[encoding]);
-        (rounds[encoding][round] ??= []).push(bodies[encoding]);
+        const parts = rounds[encoding][round] ?? [];
+        parts.push(bodies[encoding]);
+        rounds[encoding][round] = parts;
       }
     }
   }
