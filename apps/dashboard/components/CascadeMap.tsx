@@ -12,7 +12,7 @@ import {
   useStore,
   useStoreApi,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { healthLook } from '../lib/breakerStyle';
 import type { LayoutOptions } from '../lib/graphLayout';
 import { parseEdgeId, type Selection } from '../lib/urlState';
@@ -21,6 +21,8 @@ import type { DependencyFlowEdge, ServiceFlowNode } from './mapElements';
 import { ServiceNode } from './ServiceNode';
 
 const nodeTypes = { service: ServiceNode };
+const NO_NODES: ServiceFlowNode[] = [];
+const NO_EDGES: DependencyFlowEdge[] = [];
 const edgeTypes = { dependency: DependencyEdge };
 
 /** Above this many nodes the first view frames the cascade (or a corner), not the whole graph. */
@@ -46,13 +48,22 @@ interface Props {
 export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
   const flow = useReactFlow();
   const store = useStoreApi();
-  // fitView needs the pane's size and the nodes in React Flow's store; wait for both.
-  const ready = useStore((s) => s.width > 0 && s.height > 0 && s.nodeLookup.size > 0);
+  // Framing needs the pane's size; it works from the layout's positions, not React Flow's store.
+  const ready = useStore((s) => s.width > 0 && s.height > 0 && s.panZoom !== null);
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
+  /**
+   * The elements are handed to React Flow only once the first view is framed:
+   * at the default viewport (0, 0, zoom 1) thousands of a big map's long edges
+   * cross the screen, and rendering then removing them cost seconds on 2 000
+   * services (onlyRenderVisibleElements judges by the viewport of the moment).
+   */
+  const [framed, setFramed] = useState(false);
+  // Nodes that arrive after the first request (a page opened before any data) are framed as they come.
+  const unframedNodes = !framed && nodes.length > 0;
 
-  // Fit when asked (first layout, "show path", a selection from a link), after React Flow has the nodes.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new request (seq) triggers a fit
+  // Fit when asked (first layout, "show path", a selection from a link), and on the first nodes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new request (seq) or the first nodes trigger a fit
   useEffect(() => {
     const current = nodesRef.current;
     if (!ready || current.length === 0) return;
@@ -77,10 +88,16 @@ export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
       x1 = Math.max(x1, n.position.x + layout.nodeWidth);
       y1 = Math.max(y1, n.position.y + layout.nodeHeight);
     }
-    void flow.setViewport(
-      getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, 0.05, 1.1, 0.2),
+    const viewport = getViewportForBounds(
+      { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
+      width,
+      height,
+      0.05,
+      1.1,
+      0.2,
     );
-  }, [fit.seq, flow, ready, store]);
+    void flow.setViewport(viewport).then((applied) => applied && setFramed(true));
+  }, [fit.seq, flow, ready, store, unframedNodes]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<ServiceFlowNode>[]) => {
@@ -108,8 +125,8 @@ export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
     <>
       <MapMarkers />
       <ReactFlow<ServiceFlowNode, DependencyFlowEdge>
-        nodes={nodes}
-        edges={edges}
+        nodes={framed ? nodes : NO_NODES}
+        edges={framed ? edges : NO_EDGES}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
