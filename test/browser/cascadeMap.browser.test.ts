@@ -81,6 +81,9 @@ describe.skipIf(!ready)('cascade map and bulkheads in Chromium', () => {
     expect(await edge.getAttribute('aria-label')).toContain('breaker closed');
     expect(await edgeLabel().getAttribute('data-breaker')).toBe('closed');
     expect(await page.locator('.react-flow__node[aria-label^="order-service"]').count()).toBe(1);
+    // Laid out by ELK in its Web Worker (the fast layout may stand in until it answers).
+    const stats = page.getByTestId('map-stats');
+    await expect.poll(async () => stats.textContent(), { timeout: 20_000 }).toMatch(/ELK layout \d+ ms$/);
     await screenshot(page, 'map-1-healthy');
   }, 90_000);
 

@@ -5,7 +5,8 @@ import { startTransition, useCallback, useEffect, useMemo, useRef, useState } fr
 import { api } from '../lib/apiClient';
 import { type BreakerTransitionEvent, type DashboardConfig, LIVE_EVENTS, type Topology } from '../lib/apiTypes';
 import { breakerLook } from '../lib/breakerStyle';
-import { DEFAULT_LAYOUT, layoutGraph, type Positions, structureKey } from '../lib/graphLayout';
+import { warmElkEngine } from '../lib/elkEngine';
+import { DEFAULT_LAYOUT, fastLayeredLayout, layoutGraph, type Positions, structureKey } from '../lib/graphLayout';
 import { filterTopology } from '../lib/topologyFilter';
 import { applyBreakerTransition, cascadePathIds } from '../lib/topologyUpdates';
 import { formatSelection, parseMapUrlState, type Selection } from '../lib/urlState';
@@ -26,7 +27,12 @@ interface LayoutState {
   positions: Positions;
   engine: 'elk' | 'fast';
   ms: number;
+  /** The fast layout shown while ELK still works on the first one. */
+  provisional: boolean;
 }
+
+/** How long the first map may wait for ELK before the fast layout is shown in its place. */
+const PROVISIONAL_AFTER_MS = 250;
 
 export function MapView() {
   const params = useSearchParams();
@@ -132,14 +138,34 @@ export function MapView() {
   const layoutInputRef = useRef(layoutInput);
   layoutInputRef.current = layoutInput;
   const [layout, setLayout] = useState<LayoutState | null>(null);
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  // ELK's worker compiles its code while the topology is on its way.
+  useEffect(warmElkEngine, []);
   useEffect(() => {
     let cancelled = false;
     const t0 = performance.now();
-    void layoutGraph(layoutInputRef.current, DEFAULT_LAYOUT).then((r) => {
-      if (!cancelled) setLayout({ key, ...r, ms: performance.now() - t0 });
+    const input = layoutInputRef.current;
+    // The first map is not kept blank while ELK works: after a moment the fast layout stands in.
+    // Later shape changes keep the current map until their layout lands (no double move).
+    const standIn =
+      layoutRef.current === null
+        ? setTimeout(() => {
+            if (cancelled || layoutRef.current !== null) return;
+            const positions = fastLayeredLayout(input, DEFAULT_LAYOUT);
+            setLayout({ key, positions, engine: 'fast', ms: performance.now() - t0, provisional: true });
+          }, PROVISIONAL_AFTER_MS)
+        : undefined;
+    void layoutGraph(input, DEFAULT_LAYOUT).then((r) => {
+      clearTimeout(standIn);
+      if (cancelled) return;
+      // Replacing the stand-in moves the nodes: frame them again as the stand-in was framed.
+      if (layoutRef.current?.provisional) fitPending.current = true;
+      setLayout({ key, ...r, ms: performance.now() - t0, provisional: false });
     });
     return () => {
       cancelled = true;
+      clearTimeout(standIn);
     };
   }, [key]);
 
@@ -239,7 +265,9 @@ export function MapView() {
           </button>
           <span data-testid="map-stats">
             {filtered.services.length} of {topology.services.length} services · {filtered.edges.length} edges
-            {layout ? ` · ${layout.engine === 'elk' ? 'ELK' : 'fast'} layout ${Math.round(layout.ms)} ms` : ''}
+            {layout
+              ? ` · ${layout.engine === 'elk' ? 'ELK' : 'fast'} layout ${Math.round(layout.ms)} ms${layout.provisional ? ', ELK to follow' : ''}`
+              : ''}
           </span>
           <span className="legend">
             <span className="sr-only">Legend:</span>

@@ -4,8 +4,11 @@
  * crossings, nicer routing); above ELK_MAX_NODES / ELK_MAX_EDGES we use
  * `fastLayeredLayout`, a plain Sugiyama-style layering that is linear per
  * sweep, because ELK needs seconds on thousands of edges (see the measurements
- * in the test) and the map must render 2 000 services in under 2 s.
+ * in the test) and the map must render 2 000 services in under 2 s. In the
+ * browser ELK runs in a Web Worker (`elkEngine.ts`), so it never blocks the page.
  */
+
+import { elkEngine } from './elkEngine';
 
 export interface LayoutInput {
   nodes: readonly string[];
@@ -178,10 +181,9 @@ interface ElkNode {
   children?: ElkNode[];
 }
 
-/** ELK layered layout (loaded on demand: it is ~1.5 MB of JavaScript). */
+/** ELK layered layout (loaded on demand: it is ~1.5 MB of JavaScript; in a Web Worker in the browser). */
 export async function elkLayeredLayout(input: LayoutInput, opts: LayoutOptions = DEFAULT_LAYOUT): Promise<Positions> {
-  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
-  const elk = new ELK();
+  const elk = await elkEngine();
   const known = new Set(input.nodes);
   const seen = new Set<string>();
   const edges = [];
