@@ -11,10 +11,12 @@ import {
   useReactFlow,
   useStore,
   useStoreApi,
+  type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { healthLook } from '../lib/breakerStyle';
-import type { LayoutOptions } from '../lib/graphLayout';
+import { grow, type Rect, viewRect, windowServes } from '../lib/elementWindow';
+import type { LayoutOptions, Positions } from '../lib/graphLayout';
 import { parseEdgeId, type Selection } from '../lib/urlState';
 import { DependencyEdge, MapMarkers } from './DependencyEdge';
 import type { DependencyFlowEdge, ServiceFlowNode } from './mapElements';
@@ -40,18 +42,22 @@ export interface FitRequest {
 interface Props {
   nodes: ServiceFlowNode[];
   edges: DependencyFlowEdge[];
+  /** Where every laid-out service is (framing works from these, not from the elements handed over). */
+  positions: Positions;
   layout: LayoutOptions;
   fit: FitRequest;
   onSelect(sel: Selection | null): void;
+  /** The part of the map around the viewport (see elementWindow.ts): reported on framing and when the view leaves it. */
+  onWindow?(window: Rect): void;
 }
 
-export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
+export function CascadeMap({ nodes, edges, positions, layout, fit, onSelect, onWindow }: Props) {
   const flow = useReactFlow();
   const store = useStoreApi();
   // Framing needs the pane's size; it works from the layout's positions, not React Flow's store.
   const ready = useStore((s) => s.width > 0 && s.height > 0 && s.panZoom !== null);
-  const nodesRef = useRef(nodes);
-  nodesRef.current = nodes;
+  const positionsRef = useRef(positions);
+  positionsRef.current = positions;
   /**
    * The elements are handed to React Flow only once the first view is framed:
    * at the default viewport (0, 0, zoom 1) thousands of a big map's long edges
@@ -59,34 +65,48 @@ export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
    * services (onlyRenderVisibleElements judges by the viewport of the moment).
    */
   const [framed, setFramed] = useState(false);
-  // Nodes that arrive after the first request (a page opened before any data) are framed as they come.
-  const unframedNodes = !framed && nodes.length > 0;
+  // Services that arrive after the first request (a page opened before any data) are framed as they come.
+  const unframed = !framed && positions.size > 0;
 
-  // Fit when asked (first layout, "show path", a selection from a link), and on the first nodes.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new request (seq) or the first nodes trigger a fit
+  const windowRef = useRef<Rect | null>(null);
+  const onWindowRef = useRef(onWindow);
+  onWindowRef.current = onWindow;
+  const reportWindow = useCallback(
+    (viewport: Viewport, force: boolean) => {
+      const { width, height } = store.getState();
+      if (width <= 0 || height <= 0) return;
+      const view = viewRect(viewport, width, height);
+      if (!force && windowServes(windowRef.current, view)) return;
+      windowRef.current = grow(view, 1);
+      onWindowRef.current?.(windowRef.current);
+    },
+    [store],
+  );
+
+  // Fit when asked (first layout, "show path", a selection from a link), and on the first services.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new request (seq) or the first services trigger a fit
   useEffect(() => {
-    const current = nodesRef.current;
-    if (!ready || current.length === 0) return;
-    const ids = new Set(fit.nodeIds);
-    let targets = ids.size ? current.filter((n) => ids.has(n.id)) : current;
-    if (targets.length === 0) targets = current;
-    const huge = targets.length > FRAME_ALL_MAX_NODES;
+    const all = positionsRef.current;
+    if (!ready || all.size === 0) return;
+    let targets = fit.nodeIds.flatMap((id) => {
+      const p = all.get(id);
+      return p ? [p] : [];
+    });
+    if (targets.length === 0) targets = [...all.values()];
     // On a huge map frame the left-most, top-most part at a readable zoom; the minimap and search do the rest.
-    if (huge) {
-      targets = [...targets].sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y).slice(0, 6);
+    if (targets.length > FRAME_ALL_MAX_NODES) {
+      targets = [...targets].sort((a, b) => a.x - b.x || a.y - b.y).slice(0, 6);
     }
-    // Frame from the known positions and sizes: fitView would skip nodes React Flow has not rendered
-    // (onlyRenderVisibleElements), which on a huge map is almost all of them.
     const { width, height } = store.getState();
     let x0 = Number.POSITIVE_INFINITY;
     let y0 = Number.POSITIVE_INFINITY;
     let x1 = Number.NEGATIVE_INFINITY;
     let y1 = Number.NEGATIVE_INFINITY;
-    for (const n of targets) {
-      x0 = Math.min(x0, n.position.x);
-      y0 = Math.min(y0, n.position.y);
-      x1 = Math.max(x1, n.position.x + layout.nodeWidth);
-      y1 = Math.max(y1, n.position.y + layout.nodeHeight);
+    for (const p of targets) {
+      x0 = Math.min(x0, p.x);
+      y0 = Math.min(y0, p.y);
+      x1 = Math.max(x1, p.x + layout.nodeWidth);
+      y1 = Math.max(y1, p.y + layout.nodeHeight);
     }
     const viewport = getViewportForBounds(
       { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
@@ -96,8 +116,14 @@ export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
       1.1,
       0.2,
     );
-    void flow.setViewport(viewport).then((applied) => applied && setFramed(true));
-  }, [fit.seq, flow, ready, store, unframedNodes]);
+    void flow.setViewport(viewport).then((applied) => {
+      if (!applied) return;
+      reportWindow(viewport, true);
+      setFramed(true);
+    });
+  }, [fit.seq, flow, ready, store, unframed]);
+
+  const onMove = useCallback((_: unknown, viewport: Viewport) => reportWindow(viewport, false), [reportWindow]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<ServiceFlowNode>[]) => {
@@ -118,7 +144,7 @@ export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
   );
 
   const minimapColor = useCallback((n: ServiceFlowNode) => `var(${healthLook(n.data.service.health).colorVar})`, []);
-  const showMinimap = nodes.length <= MINIMAP_MAX_NODES;
+  const showMinimap = positions.size <= MINIMAP_MAX_NODES;
   const defaultEdgeOptions = useMemo(() => ({ focusable: true, selectable: true }), []);
 
   return (
@@ -133,6 +159,7 @@ export function CascadeMap({ nodes, edges, layout, fit, onSelect }: Props) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onPaneClick={() => onSelect(null)}
+        onMove={onMove}
         onlyRenderVisibleElements
         nodesDraggable={false}
         nodesConnectable={false}

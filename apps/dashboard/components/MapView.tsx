@@ -5,6 +5,7 @@ import { startTransition, useCallback, useEffect, useMemo, useRef, useState } fr
 import { api } from '../lib/apiClient';
 import { type BreakerTransitionEvent, type DashboardConfig, LIVE_EVENTS, type Topology } from '../lib/apiTypes';
 import { breakerLook } from '../lib/breakerStyle';
+import { type Rect, WINDOW_MIN_SERVICES, windowGraph } from '../lib/elementWindow';
 import { warmElkEngine } from '../lib/elkEngine';
 import { DEFAULT_LAYOUT, fastLayeredLayout, layoutGraph, type Positions, structureKey } from '../lib/graphLayout';
 import { filterTopology } from '../lib/topologyFilter';
@@ -19,6 +20,8 @@ import { buildFlowElements, type ElementCache, emptyElementCache } from './mapEl
 import { SidePanel, type Simulation } from './SidePanel';
 import { TimeScrubber } from './TimeScrubber';
 import { pushQuery, replaceQuery } from './useUrlQuery';
+
+const NO_POSITIONS: Positions = new Map();
 
 const DEFAULT_CONFIG: DashboardConfig = { traceUrlTemplate: '', retentionHours: 24 };
 
@@ -219,12 +222,22 @@ export function MapView() {
     }
   };
 
+  // A big map hands React Flow only the part around the viewport (see elementWindow.ts).
+  const [view, setView] = useState<Rect | null>(null);
+  const windowed = filtered.services.length > WINDOW_MIN_SERVICES;
+  const shown = useMemo(() => {
+    if (!windowed || !layout) return filtered;
+    if (view === null) return { services: [], edges: [] };
+    const size = { width: DEFAULT_LAYOUT.nodeWidth, height: DEFAULT_LAYOUT.nodeHeight };
+    return windowGraph(filtered.services, filtered.edges, layout.positions, size, view);
+  }, [windowed, layout, view, filtered]);
+
   const elementCache = useRef<ElementCache>(emptyElementCache());
   const elements = useMemo(() => {
     if (!topology || !layout) return { nodes: [], edges: [] };
     const built = buildFlowElements({
-      services: filtered.services,
-      edges: filtered.edges,
+      services: shown.services,
+      edges: shown.edges,
       positions: layout.positions,
       layout: DEFAULT_LAYOUT,
       rootCauses: new Set(topology.cascade.rootCauses),
@@ -238,7 +251,7 @@ export function MapView() {
     });
     elementCache.current = built.cache;
     return built;
-  }, [topology, layout, filtered, url.sel, emphasizePath, highlight]);
+  }, [topology, layout, shown, filtered.matches, url.sel, emphasizePath, highlight]);
 
   const cfg = config ?? DEFAULT_CONFIG;
   const empty = topology !== null && topology.services.length === 0;
@@ -295,6 +308,8 @@ export function MapView() {
             <CascadeMap
               nodes={elements.nodes}
               edges={elements.edges}
+              positions={layout?.positions ?? NO_POSITIONS}
+              onWindow={setView}
               layout={DEFAULT_LAYOUT}
               fit={fit}
               onSelect={onSelect}
