@@ -16,7 +16,12 @@ const NAV = [
 export function AppHeader() {
   const pathname = usePathname();
   const params = useSearchParams();
-  const { status } = useLive();
+  const { status: liveStatus } = useLive();
+  // Until this header has hydrated it shows what the server rendered: the socket can connect before
+  // this Suspense boundary hydrates, and hydrating with the new status is a text mismatch (React #418).
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const status = hydrated ? liveStatus : 'connecting';
   const historic = params.get('at') !== null;
   const [q, setQ] = useState(params.get('q') ?? '');
 
