@@ -11,9 +11,17 @@
  * point is rejected on its own with a message naming the offending field, e.g.
  * `resourceSpans[0].scopeSpans[1].spans[3].traceId: expected 32 hex characters`.
  */
-import { DecodeContext, type DecodeLimits, nanosToMs, resourceInfo, setAttribute } from './decodeContext';
+import {
+  DecodeContext,
+  type DecodeLimits,
+  nanosToMs,
+  resolveDecodeLimits,
+  resourceInfo,
+  setAttribute,
+} from './decodeContext';
 import { DecodeError } from './decodeError';
 import { fastHexId, normalizeHexId } from './ids';
+import { fastMetricsJson } from './metricsJsonFastPath';
 import type {
   Attributes,
   AttributeValue,
@@ -821,7 +829,32 @@ function countMetricPoints(o: unknown, path: readonly (readonly [string, string]
 
 /** Decode an OTLP/JSON ExportMetricsServiceRequest body. Throws DecodeError when it is not one. */
 export function decodeMetricsJson(body: string | Uint8Array, options?: Partial<DecodeLimits>): MetricBatch {
+  if (typeof body !== 'string' && fastPathWorthTrying()) {
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const fast = fastMetricsJson(bytes, resolveDecodeLimits(options));
+    fastPathAnswered(fast !== undefined);
+    if (fast !== undefined) return fast;
+  }
   return metricsFromJsonValue(parseJsonBody(body), options);
+}
+
+/**
+ * A sender whose bodies the fast path never takes (snake_case names,
+ * summaries…) would pay for a scan that gives up on every request: after 16
+ * give-ups in a row it is tried on one body in 16 only, until it answers again.
+ */
+const GIVE_UPS_BEFORE_BACKING_OFF = 16;
+let giveUpsInARow = 0;
+let skipped = 0;
+
+function fastPathWorthTrying(): boolean {
+  if (giveUpsInARow < GIVE_UPS_BEFORE_BACKING_OFF) return true;
+  skipped = (skipped + 1) % GIVE_UPS_BEFORE_BACKING_OFF;
+  return skipped === 0;
+}
+
+function fastPathAnswered(answered: boolean): void {
+  giveUpsInARow = answered ? 0 : giveUpsInARow + 1;
 }
 
 const METRICS: RequestShape<MetricPoint> = {
