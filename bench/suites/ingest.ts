@@ -37,7 +37,7 @@ const SPANS_PER_CORE_TARGET = 50_000;
 const NAMES = {
   jsonParse: 'JSON.parse (bare)',
   protobufDecode: 'protobuf decode (bare: protobufjs)',
-  jsonDecoder: 'server decoder (JSON.parse + walk)',
+  jsonDecoder: "server decoder (the dashboard's own)",
   protobufDecoder: "server decoder (the dashboard's own)",
   http: `HTTP → dashboard, ${CONNECTIONS} connections`,
   floor: `HTTP → handler only (decode, no model/store), ${CONNECTIONS} conn.`,
