@@ -286,6 +286,23 @@ export class JsonCursor {
     return JSON.parse(this.b.utf8Slice(start - 1, i + 1)) as string;
   }
 
+  /**
+   * A string value as {@link string} reads it, but never from or into the
+   * cache: for values that are unique per item (ids), which would only evict
+   * the names the cache is for.
+   */
+  freshString(): string {
+    const start = this.i + 1;
+    this.skipString();
+    const end = this.i - 1;
+    const b = this.b;
+    for (let k = start; k < end; k++) {
+      const c = b[k] as number;
+      if (c === BACKSLASH || c >= 0x80) return JSON.parse(b.utf8Slice(start - 1, end + 1)) as string;
+    }
+    return b.latin1Slice(start, end);
+  }
+
   /** Checks the escape at `i` (a backslash); returns the index after it. */
   private escape(i: number): number {
     const b = this.b;

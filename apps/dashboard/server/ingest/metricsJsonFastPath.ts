@@ -7,25 +7,26 @@
  * decoder reads the same bytes with a {@link JsonCursor} and builds only
  * the {@link MetricPoint}s.
  *
- * It covers what exporters produce — lowerCamelCase fields, gauges, sums
- * and explicit-bucket histograms, string/int/double/bool attribute values,
- * no limit reached, nothing to reject — and answers `undefined` for
- * anything else (snake_case names, exponential histograms, summaries,
- * array or kvlist values, duplicate fields, a value of the wrong type, a
+ * It covers what exporters produce — lowerCamelCase fields, gauges, sums,
+ * explicit-bucket and exponential histograms, string/int/double/bool
+ * attribute values, no limit reached, nothing to reject — and answers
+ * `undefined` for anything else (snake_case names, summaries, array or
+ * kvlist values, duplicate fields, a value of the wrong type, a
  * limit that would apply, invalid JSON…). The caller then decodes the body
  * with the walk, which is the reference: for every body this decoder
  * accepts, its result equals the walk's (`metricsJsonFastPath.test.ts`
  * checks that on generated bodies).
  */
-import { type DecodeLimits, nanosToMs, resourceInfo, setAttribute } from './decodeContext';
+import type { DecodeLimits } from './decodeContext';
 import { GIVE_UP, JsonCursor, KeySet } from './jsonCursor';
-import type { Attributes, AttributeValue, MetricBatch, MetricPoint, ResourceInfo, Temporality } from './telemetry';
+import { OtlpJsonReader, type RequestKeys } from './otlpJsonReader';
+import type { Attributes, MetricBatch, MetricPoint, ResourceInfo, Temporality } from './telemetry';
 
-const REQUEST_KEYS = new KeySet(['resourceMetrics', 'resource_metrics']);
-const RESOURCE_METRICS_KEYS = new KeySet(['resource', 'scopeMetrics', 'scope_metrics']);
-const RESOURCE_KEYS = new KeySet(['attributes']);
-const SCOPE_METRICS_KEYS = new KeySet(['scope', 'metrics']);
-const SCOPE_KEYS = new KeySet(['name']);
+const REQUEST_KEYS: RequestKeys = {
+  request: new KeySet(['resourceMetrics', 'resource_metrics']),
+  group: new KeySet(['resource', 'scopeMetrics', 'scope_metrics']),
+  scope: new KeySet(['scope', 'metrics']),
+};
 const METRIC_KEYS = new KeySet([
   'name',
   'unit',
@@ -70,36 +71,11 @@ const POINT_KEYS = new KeySet([
   'zero_count',
 ]);
 const BUCKETS_KEYS = new KeySet(['offset', 'bucketCounts', 'bucket_counts']);
-const KEY_VALUE_KEYS = new KeySet(['key', 'value']);
-const ANY_VALUE_KEYS = new KeySet([
-  'stringValue',
-  'intValue',
-  'doubleValue',
-  'boolValue',
-  'arrayValue',
-  'kvlistValue',
-  'bytesValue',
-  'string_value',
-  'int_value',
-  'double_value',
-  'bool_value',
-  'array_value',
-  'kvlist_value',
-  'bytes_value',
-]);
-
 /** Index of the first snake_case name in each key set above (ids at or above it give up). */
 const SNAKE_FROM = {
-  request: 1,
-  resourceMetrics: 2,
   data: 3,
   point: 16,
-  anyValue: 4,
 } as const;
-
-const KV_OPEN = Buffer.from('{"key":"', 'latin1');
-const KV_STRING_VALUE = Buffer.from(',"value":{"stringValue":"', 'latin1');
-const KV_CLOSE = Buffer.from('}}', 'latin1');
 
 const METRIC_KINDS: readonly Kind[] = ['gauge', 'sum', 'histogram', 'exponential_histogram'];
 
@@ -112,193 +88,24 @@ const TEMPORALITY_NAMES: Record<string, number> = {
 
 type Kind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram';
 
-/**
- * The last two timestamps read and their values in ms, compared by bytes:
- * the points of an export share their start and end times, and converting
- * a 19-digit string costs more than comparing it.
- */
-class TimestampCache {
-  private readonly starts = [-1, -1];
-  private readonly lengths = [0, 0];
-  private readonly values = [0, 0];
-  private next = 0;
-  private body: Uint8Array | undefined;
-
-  reset(body: Uint8Array): void {
-    this.body = body;
-    this.starts[0] = -1;
-    this.starts[1] = -1;
-  }
-
-  /** A nanosecond timestamp (digit string, digits, or null) → ms. */
-  read(cursor: JsonCursor): number {
-    if (!cursor.atString()) {
-      if (cursor.nullValue()) return 0;
-      return nanosToMs(cursor.digits());
-    }
-    const b = cursor.b;
-    const start = cursor.i + 1;
-    for (let slot = 0; slot < 2; slot++) {
-      const cached = this.starts[slot] as number;
-      if (cached < 0) continue;
-      const length = this.lengths[slot] as number;
-      if (b[start + length] !== 0x22) continue;
-      let k = 0;
-      while (k < length && b[start + k] === (this.body as Uint8Array)[cached + k]) k++;
-      if (k === length) {
-        cursor.i = start + length + 1;
-        return this.values[slot] as number;
-      }
-    }
-    const ms = nanosToMs(cursor.digitString());
-    const slot = this.next;
-    this.starts[slot] = start;
-    this.lengths[slot] = cursor.i - 1 - start;
-    this.values[slot] = ms;
-    this.next = slot ^ 1;
-    return ms;
-  }
-}
-
 interface Buckets {
   offset: number;
   bucketCounts: number[];
 }
 
-/** One request's decoding; fields instead of closures so the hot loops stay monomorphic. */
-class MetricsReader {
-  readonly points: MetricPoint[] = [];
-  private readonly times = new TimestampCache();
-
-  constructor(
-    private readonly c: JsonCursor,
-    private readonly limits: Readonly<DecodeLimits>,
-  ) {
-    this.times.reset(c.b);
+class MetricsReader extends OtlpJsonReader<MetricPoint> {
+  constructor(c: JsonCursor, limits: Readonly<DecodeLimits>) {
+    super(c, limits, REQUEST_KEYS);
   }
 
-  request(): void {
-    const c = this.c;
-    let found = false;
-    if (c.openObject()) throw GIVE_UP; // `{}`: the walk's answer (no points), but rare enough not to special-case
-    let id = -1;
-    do {
-      id = REQUEST_KEYS.read(c, id);
-      if (id === 0) {
-        if (found) throw GIVE_UP;
-        found = true;
-        this.resourceMetricsList();
-      } else if (id >= SNAKE_FROM.request) throw GIVE_UP;
-      else c.skip();
-    } while (c.moreMembers());
-    c.finish();
-    if (!found) throw GIVE_UP;
-  }
-
-  private resourceMetricsList(): void {
-    const c = this.c;
-    if (c.openArray()) return;
-    do this.resourceMetrics();
-    while (c.moreElements());
-  }
-
-  private resourceMetrics(): void {
-    const c = this.c;
-    let resource: ResourceInfo | undefined;
-    let sawScopes = false;
-    if (c.openObject()) return;
-    let id = -1;
-    do {
-      id = RESOURCE_METRICS_KEYS.read(c, id);
-      if (id === 0) {
-        // After its scopes the resource would change points already made.
-        if (resource !== undefined || sawScopes) throw GIVE_UP;
-        resource = this.resource();
-      } else if (id === 1) {
-        if (sawScopes) throw GIVE_UP;
-        sawScopes = true;
-        resource ??= resourceInfo({});
-        this.scopeMetricsList(resource);
-      } else if (id >= SNAKE_FROM.resourceMetrics) throw GIVE_UP;
-      else c.skip();
-    } while (c.moreMembers());
-  }
-
-  private resource(): ResourceInfo {
-    const c = this.c;
-    if (c.nullValue() || c.openObject()) return resourceInfo({});
-    let attributes: Attributes | undefined;
-    let id = -1;
-    do {
-      id = RESOURCE_KEYS.read(c, id);
-      if (id === 0) {
-        if (attributes !== undefined) throw GIVE_UP;
-        attributes = this.attributes();
-      } else c.skip();
-    } while (c.moreMembers());
-    return resourceInfo(attributes ?? {});
-  }
-
-  private scopeMetricsList(resource: ResourceInfo): void {
-    const c = this.c;
-    if (c.nullValue() || c.openArray()) return;
-    do this.scopeMetrics(resource);
-    while (c.moreElements());
-  }
-
-  private scopeMetrics(resource: ResourceInfo): void {
-    const c = this.c;
-    let scope: string | undefined;
-    let sawMetrics = false;
-    if (c.openObject()) return;
-    let id = -1;
-    do {
-      id = SCOPE_METRICS_KEYS.read(c, id);
-      if (id === 0) {
-        if (scope !== undefined || sawMetrics) throw GIVE_UP;
-        scope = this.scope();
-      } else if (id === 1) {
-        if (sawMetrics) throw GIVE_UP;
-        sawMetrics = true;
-        scope ??= '';
-        if (c.nullValue() || c.openArray()) continue;
-        do this.metric(resource, scope);
-        while (c.moreElements());
-      } else c.skip();
-    } while (c.moreMembers());
-  }
-
-  private scope(): string {
-    const c = this.c;
-    if (c.nullValue() || c.openObject()) return '';
-    let name: string | undefined;
-    let id = -1;
-    do {
-      id = SCOPE_KEYS.read(c, id);
-      if (id === 0) {
-        if (name !== undefined) throw GIVE_UP;
-        name = this.optString();
-      } else c.skip();
-    } while (c.moreMembers());
-    return name ?? '';
-  }
-
-  /** A string field that may be null (→ ''), within the length limit. */
-  private optString(): string {
-    const c = this.c;
-    if (c.nullValue()) return '';
-    const s = c.string();
-    if (s.length > this.limits.maxStringLength) throw GIVE_UP;
-    return s;
-  }
-
-  private metric(resource: ResourceInfo, scope: string): void {
+  /** One Metric: its data points, or give up. */
+  protected item(resource: ResourceInfo, scope: string): void {
     const c = this.c;
     if (c.openObject()) throw GIVE_UP; // rejected by the walk (no data)
     let name: string | undefined;
     let unit: string | undefined;
     let kind: Kind | undefined;
-    const first = this.points.length;
+    const first = this.items.length;
     let id = -1;
     do {
       id = METRIC_KEYS.read(c, id);
@@ -330,7 +137,7 @@ class MetricsReader {
     // No data, or no name: rejected by the walk, with its message.
     if (kind === undefined || name === undefined || name === '') throw GIVE_UP;
     // Name or unit after the data: the points were made without them.
-    const points = this.points;
+    const points = this.items;
     for (let p = first; p < points.length; p++) {
       const point = points[p] as MetricPoint;
       point.name = name;
@@ -344,7 +151,7 @@ class MetricsReader {
     let temporality: Temporality | undefined;
     let monotonic: boolean | undefined;
     let sawPoints = false;
-    const first = this.points.length;
+    const first = this.items.length;
     let id = -1;
     do {
       id = DATA_KEYS.read(c, id);
@@ -378,7 +185,7 @@ class MetricsReader {
     } while (c.moreMembers());
     if (!sawPoints) return;
     // Temporality or monotonicity after the points: set them now.
-    const points = this.points;
+    const points = this.items;
     for (let p = first; p < points.length; p++) {
       const point = points[p] as MetricPoint & { temporality: Temporality; monotonic?: boolean };
       point.temporality = temporality ?? 'unspecified';
@@ -399,11 +206,6 @@ class MetricsReader {
     return n;
   }
 
-  /** Room for one more point, else give up: the walk rejects those over the limit. */
-  private admit(): void {
-    if (this.points.length >= this.limits.maxItems) throw GIVE_UP;
-  }
-
   private histogramPoint(
     resource: ResourceInfo,
     scope: string,
@@ -414,7 +216,7 @@ class MetricsReader {
     const c = this.c;
     if (c.openObject()) {
       this.admit();
-      this.points.push(histogram(resource, scope, name, unit, {}, 0, 0, temporality, 0, null, null, null, [], []));
+      this.items.push(histogram(resource, scope, name, unit, {}, 0, 0, temporality, 0, null, null, null, [], []));
       return;
     }
     let seen = 0;
@@ -475,7 +277,7 @@ class MetricsReader {
     if ((flags & 1) !== 0) return; // no recorded value: skipped, as the walk does
     if (bucketCounts.length !== 0 && bucketCounts.length !== bounds.length + 1) throw GIVE_UP;
     this.admit();
-    this.points.push(
+    this.items.push(
       histogram(
         resource,
         scope,
@@ -570,7 +372,7 @@ class MetricsReader {
     }
     if ((flags & 1) !== 0) return;
     this.admit();
-    this.points.push({
+    this.items.push({
       resource,
       scope,
       name,
@@ -667,7 +469,7 @@ class MetricsReader {
     const value = asDouble ?? asInt;
     if (value === null) throw GIVE_UP;
     this.admit();
-    this.points.push({
+    this.items.push({
       resource,
       scope,
       name,
@@ -680,145 +482,6 @@ class MetricsReader {
       monotonic,
       value,
     });
-  }
-
-  /** `flags`: a number is read; anything else is ignored by the walk. */
-  private flags(): number {
-    const c = this.c;
-    if (c.atNumber()) return c.digits();
-    c.skip();
-    return 0;
-  }
-
-  /** An unsigned integer as digits or a digit string; null → 0. */
-  private unsigned(): number {
-    const c = this.c;
-    if (c.nullValue()) return 0;
-    return c.atString() ? c.digitString() : c.digits();
-  }
-
-  /** A signed integer as a JSON number or a digit string. */
-  private integer(): number {
-    const c = this.c;
-    if (c.atString()) return c.digitString();
-    const n = c.number();
-    if (!Number.isInteger(n)) throw GIVE_UP;
-    return n;
-  }
-
-  /** A double given as a JSON number; null → null. Strings ("NaN", "1.5") are the walk's. */
-  private optDouble(): number | null {
-    const c = this.c;
-    if (c.nullValue()) return null;
-    return c.number();
-  }
-
-  private unsignedList(): number[] {
-    const c = this.c;
-    const out: number[] = [];
-    if (c.nullValue() || c.openArray()) return out;
-    do out.push(c.atString() ? c.digitString() : c.digits());
-    while (c.moreElements());
-    return out;
-  }
-
-  private doubleList(): number[] {
-    const c = this.c;
-    const out: number[] = [];
-    if (c.nullValue() || c.openArray()) return out;
-    do out.push(c.number());
-    while (c.moreElements());
-    return out;
-  }
-
-  /** A KeyValue list → Attributes (the walk's `attributes`, when no limit applies). */
-  private attributes(): Attributes {
-    const c = this.c;
-    const out: Attributes = {};
-    if (c.nullValue() || c.openArray()) return out;
-    let n = 0;
-    do {
-      if (++n > this.limits.maxAttributes) throw GIVE_UP;
-      this.keyValue(out);
-    } while (c.moreElements());
-    return out;
-  }
-
-  private keyValue(out: Attributes): void {
-    const c = this.c;
-    // The compact form exporters write for a string attribute, tried first:
-    // {"key":"…","value":{"stringValue":"…"}}
-    const start = c.i;
-    if (c.take(KV_OPEN)) {
-      c.i--; // back onto the key's opening quote
-      const key = c.string();
-      if (c.take(KV_STRING_VALUE)) {
-        c.i--;
-        const value = c.string();
-        if (
-          c.take(KV_CLOSE) &&
-          key.length <= this.limits.maxStringLength &&
-          value.length <= this.limits.maxStringLength
-        ) {
-          setAttribute(out, key, value);
-          return;
-        }
-      }
-      c.i = start;
-    }
-    if (c.openObject()) throw GIVE_UP; // no key: rejected by the walk
-    let key: string | undefined;
-    let value: AttributeValue | undefined;
-    let id = -1;
-    do {
-      id = KEY_VALUE_KEYS.read(c, id);
-      if (id === 0) {
-        if (key !== undefined) throw GIVE_UP;
-        key = c.string();
-        if (key.length > this.limits.maxStringLength) throw GIVE_UP;
-      } else if (id === 1) {
-        if (value !== undefined) throw GIVE_UP;
-        value = this.anyValue();
-      } else c.skip();
-    } while (c.moreMembers());
-    if (key === undefined) throw GIVE_UP;
-    setAttribute(out, key, value ?? null);
-  }
-
-  /** An AnyValue holding a string, integer, double or boolean (or nothing → null). */
-  private anyValue(): AttributeValue {
-    const c = this.c;
-    if (c.nullValue() || c.openObject()) return null;
-    let value: AttributeValue = null;
-    let found = false;
-    let id = -1;
-    do {
-      id = ANY_VALUE_KEYS.read(c, id);
-      if (id === -1) {
-        c.skip();
-        continue;
-      }
-      // One field per AnyValue; arrays, kvlists, bytes and snake_case are the walk's.
-      if (found || id >= SNAKE_FROM.anyValue) throw GIVE_UP;
-      found = true;
-      switch (id) {
-        case 0: {
-          const s = c.string();
-          if (s.length > this.limits.maxStringLength) throw GIVE_UP;
-          value = s;
-          break;
-        }
-        case 1:
-          value = this.integer();
-          break;
-        case 2:
-          value = c.number();
-          break;
-        default:
-          value = c.boolean();
-      }
-    } while (c.moreMembers());
-    return value;
   }
 }
 
@@ -870,5 +533,5 @@ export function fastMetricsJson(body: Buffer, limits: Readonly<DecodeLimits>): M
     if (error === GIVE_UP) return undefined;
     throw error;
   }
-  return { points: reader.points, rejected: 0, rejectionMessage: '', limited: undefined };
+  return { points: reader.items, rejected: 0, rejectionMessage: '', limited: undefined };
 }

@@ -35,6 +35,7 @@ import type {
   Temporality,
   TraceBatch,
 } from './telemetry';
+import { fastTracesJson } from './tracesJsonFastPath';
 
 type Obj = Record<string, unknown>;
 
@@ -441,6 +442,10 @@ function countNested(o: unknown, path: readonly [camel: string, snake: string][]
 
 /** Decode an OTLP/JSON ExportTraceServiceRequest body. Throws DecodeError when it is not one. */
 export function decodeTracesJson(body: string | Uint8Array, options?: Partial<DecodeLimits>): TraceBatch {
+  if (typeof body !== 'string' && tracesFastPath.worthTrying()) {
+    const fast = tracesFastPath.answered(fastTracesJson(asBuffer(body), resolveDecodeLimits(options)));
+    if (fast !== undefined) return fast;
+  }
   return tracesFromJsonValue(parseJsonBody(body), options);
 }
 
@@ -829,33 +834,41 @@ function countMetricPoints(o: unknown, path: readonly (readonly [string, string]
 
 /** Decode an OTLP/JSON ExportMetricsServiceRequest body. Throws DecodeError when it is not one. */
 export function decodeMetricsJson(body: string | Uint8Array, options?: Partial<DecodeLimits>): MetricBatch {
-  if (typeof body !== 'string' && fastPathWorthTrying()) {
-    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const fast = fastMetricsJson(bytes, resolveDecodeLimits(options));
-    fastPathAnswered(fast !== undefined);
+  if (typeof body !== 'string' && metricsFastPath.worthTrying()) {
+    const fast = metricsFastPath.answered(fastMetricsJson(asBuffer(body), resolveDecodeLimits(options)));
     if (fast !== undefined) return fast;
   }
   return metricsFromJsonValue(parseJsonBody(body), options);
 }
 
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 /**
- * A sender whose bodies the fast path never takes (snake_case names,
+ * A sender whose bodies a fast path never takes (snake_case names,
  * summaries…) would pay for a scan that gives up on every request: after 16
  * give-ups in a row it is tried on one body in 16 only, until it answers again.
  */
-const GIVE_UPS_BEFORE_BACKING_OFF = 16;
-let giveUpsInARow = 0;
-let skipped = 0;
+class FastPathGuard {
+  private static readonly GIVE_UPS_BEFORE_BACKING_OFF = 16;
+  private giveUpsInARow = 0;
+  private skipped = 0;
 
-function fastPathWorthTrying(): boolean {
-  if (giveUpsInARow < GIVE_UPS_BEFORE_BACKING_OFF) return true;
-  skipped = (skipped + 1) % GIVE_UPS_BEFORE_BACKING_OFF;
-  return skipped === 0;
+  worthTrying(): boolean {
+    if (this.giveUpsInARow < FastPathGuard.GIVE_UPS_BEFORE_BACKING_OFF) return true;
+    this.skipped = (this.skipped + 1) % FastPathGuard.GIVE_UPS_BEFORE_BACKING_OFF;
+    return this.skipped === 0;
+  }
+
+  answered<T>(result: T | undefined): T | undefined {
+    this.giveUpsInARow = result === undefined ? this.giveUpsInARow + 1 : 0;
+    return result;
+  }
 }
 
-function fastPathAnswered(answered: boolean): void {
-  giveUpsInARow = answered ? 0 : giveUpsInARow + 1;
-}
+const metricsFastPath = new FastPathGuard();
+const tracesFastPath = new FastPathGuard();
 
 const METRICS: RequestShape<MetricPoint> = {
   group: ['resourceMetrics', 'resource_metrics'],
