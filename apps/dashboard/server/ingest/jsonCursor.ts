@@ -11,6 +11,8 @@
  * reject: whatever it skips is fully checked against the JSON grammar.
  */
 
+import { cachedString, hashStep, latin1 } from './stringCache';
+
 /** Thrown by the cursor (and its users) for input the fast path does not handle. */
 export const GIVE_UP: unique symbol = Symbol('json fast path gives up');
 
@@ -98,39 +100,6 @@ export class KeySet {
     }
     return -1;
   }
-}
-
-/**
- * Recently read short ASCII strings, by a hash of their bytes. Exports repeat
- * the same keys and values (`peer.service`, service and breaker names) in
- * every point and every request: handing out the same string again saves
- * making one, and, as it is already internalized once used as a property
- * name, the lookup when it becomes an attribute key.
- */
-const CACHE_SLOTS = 1024;
-const CACHEABLE_LENGTH = 64;
-const cachedStrings: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
-// Each slot's bytes, compared with the body's: reading the cached string's
-// characters instead would be slow once V8 has made it a thin string
-// (after internalizing it as a property name).
-const cachedBytes = new Uint8Array(CACHE_SLOTS * CACHEABLE_LENGTH);
-const cachedLengths = new Int32Array(CACHE_SLOTS).fill(-1);
-
-function cachedString(b: Buffer, start: number, end: number, hash: number): string {
-  const length = end - start;
-  if (length > CACHEABLE_LENGTH) return b.latin1Slice(start, end);
-  const slot = (hash ^ length) & (CACHE_SLOTS - 1);
-  const base = slot * CACHEABLE_LENGTH;
-  if (cachedLengths[slot] === length) {
-    let k = 0;
-    while (k < length && cachedBytes[base + k] === b[start + k]) k++;
-    if (k === length) return cachedStrings[slot] as string;
-  }
-  const s = b.latin1Slice(start, end);
-  cachedStrings[slot] = s;
-  cachedLengths[slot] = length;
-  cachedBytes.set(b.subarray(start, end), base);
-  return s;
 }
 
 export class JsonCursor {
@@ -276,11 +245,11 @@ export class JsonCursor {
         continue;
       }
       if (c >= 0x80) plain = false;
-      hash = (hash * 31 + c) | 0;
+      hash = hashStep(hash, c);
       i++;
     }
     this.i = i + 1;
-    if (plain) return cachedString(b, start, i, hash);
+    if (plain) return cachedString(b, start, i, hash, latin1);
     // Escapes or UTF-8: let JSON.parse decode just this string (invalid UTF-8
     // becomes U+FFFD as it does when the whole body is decoded).
     return JSON.parse(this.b.utf8Slice(start - 1, i + 1)) as string;
@@ -501,13 +470,5 @@ export class JsonCursor {
       i++;
     }
     this.i = i + 1;
-  }
-}
-
-declare global {
-  interface Buffer {
-    /** Node's internal fast slice decoders (present since Node 0.x, used by `toString`). */
-    latin1Slice(start: number, end: number): string;
-    utf8Slice(start: number, end: number): string;
   }
 }

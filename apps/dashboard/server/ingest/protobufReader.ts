@@ -5,6 +5,7 @@
  * skip what they do not know.
  */
 import { DecodeError } from './decodeError';
+import { CACHEABLE_LENGTH, cachedString, hashStep, utf8 } from './stringCache';
 
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
@@ -174,6 +175,12 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     if (start === end) return '';
+    if (end - start <= CACHEABLE_LENGTH && HAS_UTF8_SLICE) {
+      const b = this.text;
+      let hash = 0;
+      for (let k = start; k < end; k++) hash = hashStep(hash, b[k] as number);
+      return cachedString(b, start, end, hash, utf8);
+    }
     return HAS_UTF8_SLICE ? (this.text as FastBuffer).utf8Slice(start, end) : this.text.toString('utf8', start, end);
   }
 
