@@ -12,12 +12,17 @@
  * (which it does when an equal one is internalized elsewhere).
  */
 
-const SLOTS = 1024;
+/** 512 buckets of 4 slots: a string only collides with others of its bucket (a few hundred names fit). */
+const BUCKETS = 512;
+const WAYS = 4;
+const SLOTS = BUCKETS * WAYS;
 /** Longer strings (ids, messages, URLs) are rarely repeated: not cached. */
 export const CACHEABLE_LENGTH = 64;
 const strings: (string | undefined)[] = new Array(SLOTS).fill(undefined);
 const bytes = new Uint8Array(SLOTS * CACHEABLE_LENGTH);
 const lengths = new Int32Array(SLOTS).fill(-1);
+/** Per bucket, the slot to replace next (round robin). */
+const nextVictim = new Uint8Array(BUCKETS);
 
 /** The hash the cache is keyed by, one byte at a time: `hash = (hash * 31 + byte) | 0` from 0. */
 export function hashStep(hash: number, byte: number): number {
@@ -37,17 +42,22 @@ export function cachedString(
 ): string {
   const length = end - start;
   if (length > CACHEABLE_LENGTH) return decode(b, start, end);
-  const slot = (hash ^ length) & (SLOTS - 1);
-  const base = slot * CACHEABLE_LENGTH;
-  if (lengths[slot] === length) {
+  const bucket = (hash ^ (hash >>> 9) ^ length) & (BUCKETS - 1);
+  const first = bucket * WAYS;
+  for (let slot = first; slot < first + WAYS; slot++) {
+    if (lengths[slot] !== length) continue;
+    const base = slot * CACHEABLE_LENGTH;
     let k = 0;
     while (k < length && bytes[base + k] === b[start + k]) k++;
     if (k === length) return strings[slot] as string;
   }
+  const way = nextVictim[bucket] as number;
+  nextVictim[bucket] = (way + 1) % WAYS;
+  const slot = first + way;
   const s = internalized(decode(b, start, end));
   strings[slot] = s;
   lengths[slot] = length;
-  bytes.set(b.subarray(start, end), base);
+  bytes.set(b.subarray(start, end), slot * CACHEABLE_LENGTH);
   return s;
 }
 
