@@ -31,7 +31,8 @@ export function hashStep(hash: number, byte: number): number {
 
 /**
  * The string for `b[start..end)`, decoded by `decode` on a miss, where `hash`
- * is {@link hashStep} over those bytes. Decoding must depend on the bytes only.
+ * is {@link hashStep} over those bytes. Every caller must decode the same bytes
+ * to the same string (the cache is shared).
  */
 export function cachedString(
   b: Buffer,
@@ -61,7 +62,10 @@ export function cachedString(
   return s;
 }
 
-/** Latin-1 (for ASCII, UTF-8) decoding of a slice. */
+/**
+ * Latin-1 decoding of a slice, for ASCII bytes only: there it equals UTF-8,
+ * and the cache is shared with readers that decode UTF-8.
+ */
 export function latin1(b: Buffer, start: number, end: number): string {
   return b.latin1Slice(start, end);
 }
