@@ -182,7 +182,9 @@ export function finishCall(scope: CallScope, threw: boolean, error: unknown, sta
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       }
     }
-    span.end();
+    // The no-op span needs no end: skipping the call keeps this site
+    // monomorphic in processes that also record spans.
+    if (span !== NOOP_SPAN) span.end();
   } catch (telemetryError) {
     diag.error('@faultline/instrumentation: ending a call span failed', telemetryError);
   }
@@ -201,7 +203,7 @@ export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promis
   endpoint.inflight.value++;
   const startedAt = performance.now();
   const span = startCallSpan(endpoint);
-  const recording = span.isRecording();
+  const recording = span !== NOOP_SPAN && span.isRecording();
   call.span = span;
   const end = call.chain.runEnd[0] as number;
   if (!recording) return runInline(call, 0, end, signal, startedAt, true);
