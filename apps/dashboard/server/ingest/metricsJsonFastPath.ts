@@ -19,6 +19,7 @@
  */
 import type { DecodeLimits } from './decodeContext';
 import { GIVE_UP, JsonCursor, KeySet } from './jsonCursor';
+import { TEMPORALITIES, TEMPORALITY_NAMES } from './otlpEnums';
 import { OtlpJsonReader, type RequestKeys } from './otlpJsonReader';
 import type { Attributes, MetricBatch, MetricPoint, ResourceInfo, Temporality } from './telemetry';
 
@@ -78,13 +79,6 @@ const SNAKE_FROM = {
 } as const;
 
 const METRIC_KINDS: readonly Kind[] = ['gauge', 'sum', 'histogram', 'exponential_histogram'];
-
-const TEMPORALITIES: readonly Temporality[] = ['unspecified', 'delta', 'cumulative'];
-const TEMPORALITY_NAMES: Record<string, number> = {
-  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
-  AGGREGATION_TEMPORALITY_DELTA: 1,
-  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
-};
 
 type Kind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram';
 
@@ -206,6 +200,67 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     return n;
   }
 
+  /** The members every data point type has, read into one record reused point after point. */
+  private readonly point = new PointFields();
+
+  /**
+   * Reads the next member key of a data point: its id (-1 when unknown), or
+   * gives up on a snake_case name or a member given twice (JSON.parse would
+   * keep the last; the walk decides).
+   */
+  private pointKey(previous: number): number {
+    const id = POINT_KEYS.read(this.c, previous);
+    if (id >= 0) {
+      if (id >= SNAKE_FROM.point) throw GIVE_UP;
+      const bit = 1 << id;
+      if ((this.point.seen & bit) !== 0) throw GIVE_UP;
+      this.point.seen |= bit;
+    }
+    return id;
+  }
+
+  /** Reads member `id` if every point type has it (attributes, times, flags); false otherwise. */
+  private commonMember(id: number): boolean {
+    const f = this.point;
+    switch (id) {
+      case 0:
+        f.attributes = this.attributes();
+        return true;
+      case 1:
+        f.startTimeMs = this.times.read(this.c);
+        return true;
+      case 2:
+        f.timeMs = this.times.read(this.c);
+        return true;
+      case 3:
+        f.flags = this.flags();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Reads member `id` if both histogram types have it (count, sum, min, max); false otherwise. */
+  private statsMember(id: number): boolean {
+    const f = this.point;
+    switch (id) {
+      case 4:
+        f.count = this.unsigned();
+        return true;
+      case 5:
+        f.sum = this.optDouble();
+        return true;
+      case 6:
+        f.min = this.optDouble();
+        return true;
+      case 7:
+        f.max = this.optDouble();
+        return true;
+      default:
+        return false;
+    }
+  }
+
   private histogramPoint(
     resource: ResourceInfo,
     scope: string,
@@ -214,87 +269,40 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     temporality: Temporality,
   ): void {
     const c = this.c;
-    if (c.openObject()) {
-      this.admit();
-      this.items.push(histogram(resource, scope, name, unit, {}, 0, 0, temporality, 0, null, null, null, [], []));
-      return;
-    }
-    let seen = 0;
-    let attributes: Attributes = {};
-    let startTimeMs = 0;
-    let timeMs = 0;
-    let flags = 0;
-    let count = 0;
-    let sum: number | null = null;
-    let min: number | null = null;
-    let max: number | null = null;
+    const f = this.point.reset();
     let bucketCounts: number[] = [];
     let bounds: number[] = [];
-    let id = -1;
-    do {
-      id = POINT_KEYS.read(c, id);
-      if (id >= 0) {
-        if (id >= SNAKE_FROM.point) throw GIVE_UP;
-        const bit = 1 << id;
-        if ((seen & bit) !== 0) throw GIVE_UP;
-        seen |= bit;
-      }
-      switch (id) {
-        case 0:
-          attributes = this.attributes();
-          break;
-        case 1:
-          startTimeMs = this.times.read(c);
-          break;
-        case 2:
-          timeMs = this.times.read(c);
-          break;
-        case 3:
-          flags = this.flags();
-          break;
-        case 4:
-          count = this.unsigned();
-          break;
-        case 5:
-          sum = this.optDouble();
-          break;
-        case 6:
-          min = this.optDouble();
-          break;
-        case 7:
-          max = this.optDouble();
-          break;
-        case 8:
-          bucketCounts = this.unsignedList();
-          break;
-        case 9:
-          bounds = this.doubleList();
-          break;
-        default:
-          c.skip(); // asDouble / asInt are not read for histograms, nor unknown fields
-      }
-    } while (c.moreMembers());
-    if ((flags & 1) !== 0) return; // no recorded value: skipped, as the walk does
+    if (!c.openObject()) {
+      let id = -1;
+      do {
+        id = this.pointKey(id);
+        if (this.commonMember(id) || this.statsMember(id)) continue;
+        if (id === 8) bucketCounts = this.unsignedList();
+        else if (id === 9) bounds = this.doubleList();
+        else c.skip(); // asDouble / asInt are not read for histograms, nor unknown fields
+      } while (c.moreMembers());
+    }
+    if ((f.flags & 1) !== 0) return; // no recorded value: skipped, as the walk does
     if (bucketCounts.length !== 0 && bucketCounts.length !== bounds.length + 1) throw GIVE_UP;
     this.admit();
-    this.items.push(
-      histogram(
-        resource,
-        scope,
-        name,
-        unit,
-        attributes,
-        startTimeMs,
-        timeMs,
-        temporality,
-        count,
-        sum,
-        min,
-        max,
-        bounds,
-        bucketCounts,
-      ),
-    );
+    // The walk's object shape, field for field.
+    this.items.push({
+      resource,
+      scope,
+      name,
+      unit,
+      attributes: f.attributes,
+      startTimeMs: f.startTimeMs,
+      timeMs: f.timeMs,
+      type: 'histogram',
+      temporality,
+      count: f.count,
+      sum: f.sum,
+      min: f.min,
+      max: f.max,
+      bounds,
+      bucketCounts,
+    });
   }
 
   private exponentialPoint(
@@ -305,15 +313,7 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     temporality: Temporality,
   ): void {
     const c = this.c;
-    let seen = 0;
-    let attributes: Attributes = {};
-    let startTimeMs = 0;
-    let timeMs = 0;
-    let flags = 0;
-    let count = 0;
-    let sum: number | null = null;
-    let min: number | null = null;
-    let max: number | null = null;
+    const f = this.point.reset();
     let scale = 0;
     let zeroCount = 0;
     let positive: Buckets = { offset: 0, bucketCounts: [] };
@@ -321,71 +321,31 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     if (!c.openObject()) {
       let id = -1;
       do {
-        id = POINT_KEYS.read(c, id);
-        if (id >= 0) {
-          if (id >= SNAKE_FROM.point) throw GIVE_UP;
-          const bit = 1 << id;
-          if ((seen & bit) !== 0) throw GIVE_UP;
-          seen |= bit;
-        }
-        switch (id) {
-          case 0:
-            attributes = this.attributes();
-            break;
-          case 1:
-            startTimeMs = this.times.read(c);
-            break;
-          case 2:
-            timeMs = this.times.read(c);
-            break;
-          case 3:
-            flags = this.flags();
-            break;
-          case 4:
-            count = this.unsigned();
-            break;
-          case 5:
-            sum = this.optDouble();
-            break;
-          case 6:
-            min = this.optDouble();
-            break;
-          case 7:
-            max = this.optDouble();
-            break;
-          case 12:
-            scale = c.nullValue() ? 0 : this.integer();
-            break;
-          case 13:
-            zeroCount = this.unsigned();
-            break;
-          case 14:
-            positive = this.buckets();
-            break;
-          case 15:
-            negative = this.buckets();
-            break;
-          default:
-            c.skip(); // zeroThreshold, exemplars, fields of other point types
-        }
+        id = this.pointKey(id);
+        if (this.commonMember(id) || this.statsMember(id)) continue;
+        if (id === 12) scale = c.nullValue() ? 0 : this.integer();
+        else if (id === 13) zeroCount = this.unsigned();
+        else if (id === 14) positive = this.buckets();
+        else if (id === 15) negative = this.buckets();
+        else c.skip(); // zeroThreshold, exemplars, fields of other point types
       } while (c.moreMembers());
     }
-    if ((flags & 1) !== 0) return;
+    if ((f.flags & 1) !== 0) return;
     this.admit();
     this.items.push({
       resource,
       scope,
       name,
       unit,
-      attributes,
-      startTimeMs,
-      timeMs,
+      attributes: f.attributes,
+      startTimeMs: f.startTimeMs,
+      timeMs: f.timeMs,
       type: 'exponential_histogram',
       temporality,
-      count,
-      sum,
-      min,
-      max,
+      count: f.count,
+      sum: f.sum,
+      min: f.min,
+      max: f.max,
       scale,
       zeroCount,
       positive,
@@ -426,46 +386,18 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
   ): void {
     const c = this.c;
     if (c.openObject()) throw GIVE_UP; // no value: rejected by the walk
-    let seen = 0;
-    let attributes: Attributes = {};
-    let startTimeMs = 0;
-    let timeMs = 0;
-    let flags = 0;
+    const f = this.point.reset();
     let asDouble: number | null = null;
     let asInt: number | null = null;
     let id = -1;
     do {
-      id = POINT_KEYS.read(c, id);
-      if (id >= 0) {
-        if (id >= SNAKE_FROM.point) throw GIVE_UP;
-        const bit = 1 << id;
-        if ((seen & bit) !== 0) throw GIVE_UP;
-        seen |= bit;
-      }
-      switch (id) {
-        case 0:
-          attributes = this.attributes();
-          break;
-        case 1:
-          startTimeMs = this.times.read(c);
-          break;
-        case 2:
-          timeMs = this.times.read(c);
-          break;
-        case 3:
-          flags = this.flags();
-          break;
-        case 10:
-          asDouble = this.optDouble();
-          break;
-        case 11:
-          asInt = c.nullValue() ? null : this.integer();
-          break;
-        default:
-          c.skip();
-      }
+      id = this.pointKey(id);
+      if (this.commonMember(id)) continue;
+      if (id === 10) asDouble = this.optDouble();
+      else if (id === 11) asInt = c.nullValue() ? null : this.integer();
+      else c.skip(); // count, sum, bounds…: not read for gauges and sums
     } while (c.moreMembers());
-    if ((flags & 1) !== 0) return;
+    if ((f.flags & 1) !== 0) return;
     const value = asDouble ?? asInt;
     if (value === null) throw GIVE_UP;
     this.admit();
@@ -474,9 +406,9 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
       scope,
       name,
       unit,
-      attributes,
-      startTimeMs,
-      timeMs,
+      attributes: f.attributes,
+      startTimeMs: f.startTimeMs,
+      timeMs: f.timeMs,
       type,
       temporality,
       monotonic,
@@ -485,40 +417,31 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
   }
 }
 
-function histogram(
-  resource: ResourceInfo,
-  scope: string,
-  name: string,
-  unit: string,
-  attributes: Attributes,
-  startTimeMs: number,
-  timeMs: number,
-  temporality: Temporality,
-  count: number,
-  sum: number | null,
-  min: number | null,
-  max: number | null,
-  bounds: number[],
-  bucketCounts: number[],
-): MetricPoint {
-  // The walk's object shape, field for field.
-  return {
-    resource,
-    scope,
-    name,
-    unit,
-    attributes,
-    startTimeMs,
-    timeMs,
-    type: 'histogram',
-    temporality,
-    count,
-    sum,
-    min,
-    max,
-    bounds,
-    bucketCounts,
-  };
+/** See {@link MetricsReader.point}. */
+class PointFields {
+  /** Bit per member id read so far (duplicates give up). */
+  seen = 0;
+  attributes: Attributes = {};
+  startTimeMs = 0;
+  timeMs = 0;
+  flags = 0;
+  count = 0;
+  sum: number | null = null;
+  min: number | null = null;
+  max: number | null = null;
+
+  reset(): this {
+    this.seen = 0;
+    this.attributes = {};
+    this.startTimeMs = 0;
+    this.timeMs = 0;
+    this.flags = 0;
+    this.count = 0;
+    this.sum = null;
+    this.min = null;
+    this.max = null;
+    return this;
+  }
 }
 
 /**

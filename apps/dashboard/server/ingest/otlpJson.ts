@@ -22,6 +22,7 @@ import {
 import { DecodeError } from './decodeError';
 import { fastHexId, normalizeHexId } from './ids';
 import { fastMetricsJson } from './metricsJsonFastPath';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, TEMPORALITIES, TEMPORALITY_NAMES } from './otlpEnums';
 import type {
   Attributes,
   AttributeValue,
@@ -197,11 +198,11 @@ function timeMsV(v: unknown, camel: string): number {
 }
 
 /** A proto enum: an integer in [0, max], or one of its proto names. */
-function enumValue(o: Obj, camel: string, snake: string, names: Record<string, number>, max: number): number {
+function enumValue(o: Obj, camel: string, snake: string, names: Readonly<Record<string, number>>, max: number): number {
   return enumValueV(get(o, camel, snake), camel, names, max);
 }
 
-function enumValueV(v: unknown, camel: string, names: Record<string, number>, max: number): number {
+function enumValueV(v: unknown, camel: string, names: Readonly<Record<string, number>>, max: number): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'string') {
     const n = names[v];
@@ -357,16 +358,6 @@ function scopeName(v: unknown, ctx: DecodeContext): string {
 }
 
 // ------------------------------------------------------------------ traces --
-
-const SPAN_KIND_NAMES: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-};
-const STATUS_CODE_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
 function span(s: unknown, res: ResourceInfo, scope: string, ctx: DecodeContext): IngestSpan {
   if (!isObj(s)) throw new ItemError('', 'expected object');
@@ -541,13 +532,6 @@ export function tracesFromJsonValue(root: unknown, options?: Partial<DecodeLimit
 }
 
 // ----------------------------------------------------------------- metrics --
-
-const TEMPORALITY_NAMES: Record<string, number> = {
-  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
-  AGGREGATION_TEMPORALITY_DELTA: 1,
-  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
-};
-const TEMPORALITIES: readonly Temporality[] = ['unspecified', 'delta', 'cumulative'];
 
 /** DataPointFlags.NO_RECORDED_VALUE: a staleness marker without a value; skipped. */
 const FLAG_NO_RECORDED_VALUE = 1;

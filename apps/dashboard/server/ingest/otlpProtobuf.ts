@@ -13,6 +13,7 @@
 import { DecodeContext, type DecodeLimits, nanosToMs, resourceInfo, setAttribute } from './decodeContext';
 import { DecodeError } from './decodeError';
 import { allZero, bytesToHex } from './ids';
+import { TEMPORALITIES } from './otlpEnums';
 import { ProtoReader } from './protobufReader';
 import type {
   Attributes,
@@ -432,7 +433,6 @@ function scopeSpans(r: ProtoReader, end: number, ctx: DecodeContext, spans: Inge
 
 // ----------------------------------------------------------------- metrics --
 
-const TEMPORALITIES: readonly Temporality[] = ['unspecified', 'delta', 'cumulative'];
 const FLAG_NO_RECORDED_VALUE = 1;
 
 /** Shared by every point of one Metric until its name, unit and temporality are known. */

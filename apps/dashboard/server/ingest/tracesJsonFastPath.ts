@@ -14,6 +14,7 @@
 import type { DecodeLimits } from './decodeContext';
 import { fastHexId } from './ids';
 import { GIVE_UP, JsonCursor, KeySet } from './jsonCursor';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './otlpEnums';
 import { OtlpJsonReader, type RequestKeys } from './otlpJsonReader';
 import type {
   Attributes,
@@ -52,16 +53,6 @@ const SPAN_KEYS = new KeySet([
 const SPAN_SNAKE_FROM = 10;
 const EVENT_KEYS = new KeySet(['name', 'timeUnixNano', 'attributes', 'time_unix_nano']);
 const STATUS_KEYS = new KeySet(['code', 'message']);
-
-const SPAN_KIND_NAMES: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-};
-const STATUS_CODE_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
 class SpansReader extends OtlpJsonReader<IngestSpan> {
   constructor(c: JsonCursor, limits: Readonly<DecodeLimits>) {
@@ -183,7 +174,7 @@ class SpansReader extends OtlpJsonReader<IngestSpan> {
   }
 
   /** A proto enum given as an integer in [0, max] or its proto name; null → 0. */
-  private enumValue(names: Record<string, number>, max: number): number {
+  private enumValue(names: Readonly<Record<string, number>>, max: number): number {
     const c = this.c;
     if (c.nullValue()) return 0;
     if (c.atString()) {
