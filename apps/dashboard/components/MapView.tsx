@@ -162,8 +162,10 @@ export function MapView() {
     void layoutGraph(input, DEFAULT_LAYOUT).then((r) => {
       clearTimeout(standIn);
       if (cancelled) return;
-      // Replacing the stand-in moves the nodes: frame them again as the stand-in was framed.
-      if (layoutRef.current?.provisional) fitPending.current = true;
+      // Replacing the stand-in moves the nodes: frame again what was framed last (the
+      // stand-in's first view, or a simulation's radius framed since), not the selection
+      // made meanwhile, which would zoom onto one node and leave the others off screen.
+      if (layoutRef.current?.provisional) refitLast.current = true;
       setLayout({ key, ...r, ms: performance.now() - t0, provisional: false });
     });
     return () => {
@@ -175,6 +177,12 @@ export function MapView() {
   // Frame the view on first layout, after a filter change, and on "show path".
   const [fit, setFit] = useState<FitRequest>({ seq: 0, nodeIds: [] });
   const fitPending = useRef(true);
+  const refitLast = useRef(false);
+  const lastFit = useRef<string[]>([]);
+  const requestFit = useCallback((nodeIds: string[]) => {
+    lastFit.current = nodeIds;
+    setFit((f) => ({ seq: f.seq + 1, nodeIds }));
+  }, []);
   const filterKey = `${url.q}|${url.onlyFailing}|${url.onlyOpenBreakers}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the filter key is the trigger
   useEffect(() => {
@@ -182,7 +190,14 @@ export function MapView() {
   }, [filterKey]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a layout lands
   useEffect(() => {
-    if (!layout || !fitPending.current || !topology) return;
+    if (!layout) return;
+    if (refitLast.current) {
+      refitLast.current = false;
+      fitPending.current = false;
+      requestFit(lastFit.current);
+      return;
+    }
+    if (!fitPending.current || !topology) return;
     fitPending.current = false;
     const sel = url.sel;
     const ids = sel
@@ -192,7 +207,7 @@ export function MapView() {
       : [...topology.cascade.rootCauses, ...topology.cascade.blastRadius];
     // Small maps: show everything unless a link asked for a selection.
     const frameAll = !sel && layout.positions.size <= 150;
-    setFit((f) => ({ seq: f.seq + 1, nodeIds: frameAll ? [] : ids }));
+    requestFit(frameAll ? [] : ids);
   }, [layout]);
 
   // Frame a new simulation's radius (the panel opening narrows the canvas; the callers may be off screen).
@@ -201,8 +216,8 @@ export function MapView() {
     const r = simulation?.status === 'ready' ? simulation.result : null;
     if (!r || framedSimulation.current === r.failing) return;
     framedSimulation.current = r.failing;
-    setFit((f) => ({ seq: f.seq + 1, nodeIds: [r.failing, ...r.unprotected] }));
-  }, [simulation]);
+    requestFit([r.failing, ...r.unprotected]);
+  }, [simulation, requestFit]);
   useEffect(() => {
     if (!url.whatIf) framedSimulation.current = null;
   }, [url.whatIf]);
@@ -218,7 +233,7 @@ export function MapView() {
     const next = !emphasizePath;
     setEmphasizePath(next);
     if (next && topology) {
-      setFit((f) => ({ seq: f.seq + 1, nodeIds: [...topology.cascade.rootCauses, ...topology.cascade.blastRadius] }));
+      requestFit([...topology.cascade.rootCauses, ...topology.cascade.blastRadius]);
     }
   };
 
