@@ -1,7 +1,7 @@
 /**
  * A forward-only reader over the bytes of a JSON document, for decoders that
  * build their output directly from the bytes instead of from `JSON.parse`'s
- * object tree (see `otlpJsonMetricsFastPath.ts`).
+ * object tree (`otlpJsonReader.ts` and the readers built on it).
  *
  * It reads only the common, unambiguous forms and gives up on everything else
  * by throwing {@link GIVE_UP}: the caller then decodes the same body the
@@ -47,7 +47,9 @@ function isDigit(c: number): boolean {
 
 /**
  * Object keys the caller expects, matched against the bytes without making a
- * string per key. `match` answers the key's index in the list, or -1.
+ * string per key. {@link read} answers the key's index in `keys`, or -1 for
+ * a key in neither list; a key of `walkOnly` (snake_case names, forms only the
+ * walk in `otlpJson.ts` reads) gives up.
  */
 export class KeySet {
   /** The keys' bytes and ids, grouped by length (flat arrays: no tuple per lookup). */
@@ -55,6 +57,8 @@ export class KeySet {
   private readonly idsByLength: (number[] | undefined)[] = [];
   /** `"key":` as bytes, per id. */
   private readonly quoted: Uint8Array[];
+  /** Ids from here on are `walkOnly` keys. */
+  private readonly walkFrom: number;
   /**
    * For each key (slot 0: the start of an object or an unknown key), the key
    * that followed it last time. Senders write their fields in one order, so
@@ -62,13 +66,15 @@ export class KeySet {
    */
   private readonly nextAfter: Int32Array;
 
-  constructor(keys: readonly string[]) {
-    keys.forEach((key, id) => {
+  constructor(keys: readonly string[], walkOnly: readonly string[] = []) {
+    const all = [...keys, ...walkOnly];
+    all.forEach((key, id) => {
       const bytes = Buffer.from(key, 'latin1');
       const length = bytes.length;
       this.bytesByLength[length] = [...(this.bytesByLength[length] ?? []), bytes];
       this.idsByLength[length] = [...(this.idsByLength[length] ?? []), id];
     });
+    this.walkFrom = keys.length;
     this.quoted = keys.map((key) => Buffer.from(`"${key}":`, 'latin1'));
     this.nextAfter = new Int32Array(keys.length + 1).fill(-1);
   }
@@ -84,11 +90,12 @@ export class KeySet {
     if (guess >= 0 && c.take(this.quoted[guess] as Uint8Array)) return guess;
     c.key();
     const id = this.match(c.b, c.keyStart, c.keyEnd);
+    if (id >= this.walkFrom) throw GIVE_UP;
     this.nextAfter[slot] = id;
     return id;
   }
 
-  match(b: Uint8Array, start: number, end: number): number {
+  private match(b: Uint8Array, start: number, end: number): number {
     const length = end - start;
     const candidates = this.bytesByLength[length];
     if (candidates === undefined) return -1;
@@ -102,6 +109,18 @@ export class KeySet {
   }
 }
 
+/**
+ * `seen` with the bit of member `id` set, for an object's members read so
+ * far; gives up when it was set already (JSON.parse keeps the last of two
+ * equal keys: the walk decides). -1 (unknown members) is not tracked.
+ */
+export function markSeen(seen: number, id: number): number {
+  if (id < 0) return seen;
+  const bit = 1 << id;
+  if ((seen & bit) !== 0) throw GIVE_UP;
+  return seen | bit;
+}
+
 export class JsonCursor {
   /** Position of the next unread byte. */
   i = 0;
@@ -109,10 +128,18 @@ export class JsonCursor {
   keyStart = 0;
   keyEnd = 0;
 
-  constructor(
-    readonly b: Buffer,
-    private readonly end: number = b.length,
-  ) {}
+  private readonly end: number;
+  /**
+   * Set by {@link scanString}: where the string's text starts, whether it had
+   * no escape and no byte above 0x7f, and its {@link hashStep} hash.
+   */
+  private stringStart = 0;
+  private plain = true;
+  private hash = 0;
+
+  constructor(readonly b: Buffer) {
+    this.end = b.length;
+  }
 
   /** Skips whitespace; returns the next byte (or -1 at the end) without consuming it. */
   peek(): number {
@@ -228,10 +255,41 @@ export class JsonCursor {
 
   /** A string value, decoded exactly as `JSON.parse` would. */
   string(): string {
+    const end = this.scanString();
+    const start = this.stringStart;
+    if (this.plain) return cachedString(this.b, start, end, this.hash, latin1);
+    return this.decodeString(start, end);
+  }
+
+  /**
+   * A string value as {@link string} reads it, but never from or into the
+   * cache: for values that are unique per item (ids), which would only evict
+   * the names the cache is for.
+   */
+  freshString(): string {
+    const end = this.scanString();
+    const start = this.stringStart;
+    return this.plain ? this.b.latin1Slice(start, end) : this.decodeString(start, end);
+  }
+
+  /**
+   * Escapes or UTF-8 in `start`…`end`: JSON.parse decodes just this string
+   * (invalid UTF-8 becomes U+FFFD as it does when the whole body is decoded).
+   */
+  private decodeString(start: number, end: number): string {
+    return JSON.parse(this.b.utf8Slice(start - 1, end + 1)) as string;
+  }
+
+  /**
+   * Consumes a string value, checking it as JSON.parse would; answers the
+   * index of its closing quote and sets {@link stringStart}, {@link plain}
+   * and {@link hash}.
+   */
+  private scanString(): number {
     this.expect(QUOTE);
     const b = this.b;
-    const start = this.i;
-    let i = start;
+    let i = this.i;
+    this.stringStart = i;
     let plain = true;
     let hash = 0;
     for (;;) {
@@ -248,28 +306,10 @@ export class JsonCursor {
       hash = hashStep(hash, c);
       i++;
     }
+    this.plain = plain;
+    this.hash = hash;
     this.i = i + 1;
-    if (plain) return cachedString(b, start, i, hash, latin1);
-    // Escapes or UTF-8: let JSON.parse decode just this string (invalid UTF-8
-    // becomes U+FFFD as it does when the whole body is decoded).
-    return JSON.parse(this.b.utf8Slice(start - 1, i + 1)) as string;
-  }
-
-  /**
-   * A string value as {@link string} reads it, but never from or into the
-   * cache: for values that are unique per item (ids), which would only evict
-   * the names the cache is for.
-   */
-  freshString(): string {
-    const start = this.i + 1;
-    this.skipString();
-    const end = this.i - 1;
-    const b = this.b;
-    for (let k = start; k < end; k++) {
-      const c = b[k] as number;
-      if (c === BACKSLASH || c >= 0x80) return JSON.parse(b.utf8Slice(start - 1, end + 1)) as string;
-    }
-    return b.latin1Slice(start, end);
+    return i;
   }
 
   /** Checks the escape at `i` (a backslash); returns the index after it. */
@@ -391,18 +431,13 @@ export class JsonCursor {
     this.peek();
     const b = this.b;
     const start = this.i;
-    let i = start;
-    let value = 0;
-    while (i < this.end && isDigit(b[i] as number)) {
-      value = value * 10 + ((b[i] as number) - ZERO);
-      i++;
-    }
-    const n = i - start;
+    const value = this.digitRun(start);
+    const end = this.i;
+    const n = end - start;
     if (n === 0 || (n > 1 && b[start] === ZERO)) throw GIVE_UP;
-    const c = b[i];
+    const c = b[end];
     if (c === DOT || c === 0x65 || c === 0x45) throw GIVE_UP;
-    this.i = i;
-    return n <= MAX_EXACT_DIGITS ? value : Number(this.b.latin1Slice(start, i));
+    return value;
   }
 
   /**
@@ -411,25 +446,31 @@ export class JsonCursor {
    */
   digitString(): number {
     this.expect(QUOTE);
-    const b = this.b;
     const start = this.i;
+    const value = this.digitRun(start);
+    if (this.i === start || this.b[this.i] !== QUOTE) throw GIVE_UP;
+    this.i++;
+    return value;
+  }
+
+  /** The decimal digits from `start` as a number (exact, like `Number()`); leaves the cursor after them. */
+  private digitRun(start: number): number {
+    const b = this.b;
     let i = start;
     let value = 0;
     while (i < this.end && isDigit(b[i] as number)) {
       value = value * 10 + ((b[i] as number) - ZERO);
       i++;
     }
-    const n = i - start;
-    if (n === 0 || b[i] !== QUOTE) throw GIVE_UP;
-    this.i = i + 1;
-    return n <= MAX_EXACT_DIGITS ? value : Number(this.b.latin1Slice(start, i));
+    this.i = i;
+    return i - start <= MAX_EXACT_DIGITS ? value : Number(b.latin1Slice(start, i));
   }
 
   /** Skips any JSON value, checking it as strictly as `JSON.parse` would. */
   skip(depth = 0): void {
     const c = this.peek();
     if (c === QUOTE) {
-      this.skipString();
+      this.scanString();
       return;
     }
     if (c === OPEN_BRACE) {
@@ -452,23 +493,5 @@ export class JsonCursor {
     else if (c === 0x66) this.literal('false');
     else if (c === 0x6e) this.literal('null');
     else this.number();
-  }
-
-  private skipString(): void {
-    this.expect(QUOTE);
-    const b = this.b;
-    let i = this.i;
-    for (;;) {
-      if (i >= this.end) throw GIVE_UP;
-      const c = b[i] as number;
-      if (c === QUOTE) break;
-      if (c < 0x20) throw GIVE_UP;
-      if (c === BACKSLASH) {
-        i = this.escape(i);
-        continue;
-      }
-      i++;
-    }
-    this.i = i + 1;
   }
 }

@@ -18,65 +18,47 @@
  * checks that on generated bodies).
  */
 import type { DecodeLimits } from './decodeContext';
-import { GIVE_UP, JsonCursor, KeySet } from './jsonCursor';
+import { GIVE_UP, JsonCursor, KeySet, markSeen } from './jsonCursor';
 import { TEMPORALITIES, TEMPORALITY_NAMES } from './otlpEnums';
 import { OtlpJsonReader, type RequestKeys } from './otlpJsonReader';
 import type { Attributes, MetricBatch, MetricPoint, ResourceInfo, Temporality } from './telemetry';
 
 const REQUEST_KEYS: RequestKeys = {
-  request: new KeySet(['resourceMetrics', 'resource_metrics']),
-  group: new KeySet(['resource', 'scopeMetrics', 'scope_metrics']),
+  request: new KeySet(['resourceMetrics'], ['resource_metrics']),
+  group: new KeySet(['resource', 'scopeMetrics'], ['scope_metrics']),
   scope: new KeySet(['scope', 'metrics']),
 };
-const METRIC_KEYS = new KeySet([
-  'name',
-  'unit',
-  'gauge',
-  'sum',
-  'histogram',
-  'exponentialHistogram',
-  'exponential_histogram',
-  'summary',
-]);
-const DATA_KEYS = new KeySet([
-  'dataPoints',
-  'aggregationTemporality',
-  'isMonotonic',
-  'data_points',
-  'aggregation_temporality',
-  'is_monotonic',
-]);
-const POINT_KEYS = new KeySet([
-  'attributes',
-  'startTimeUnixNano',
-  'timeUnixNano',
-  'flags',
-  'count',
-  'sum',
-  'min',
-  'max',
-  'bucketCounts',
-  'explicitBounds',
-  'asDouble',
-  'asInt',
-  'scale',
-  'zeroCount',
-  'positive',
-  'negative',
-  'start_time_unix_nano',
-  'time_unix_nano',
-  'bucket_counts',
-  'explicit_bounds',
-  'as_double',
-  'as_int',
-  'zero_count',
-]);
-const BUCKETS_KEYS = new KeySet(['offset', 'bucketCounts', 'bucket_counts']);
-/** Index of the first snake_case name in each key set above (ids at or above it give up). */
-const SNAKE_FROM = {
-  data: 3,
-  point: 16,
-} as const;
+/** Summaries are the walk's too (exporters of this contract do not send them). */
+const METRIC_KEYS = new KeySet(
+  ['name', 'unit', 'gauge', 'sum', 'histogram', 'exponentialHistogram'],
+  ['exponential_histogram', 'summary'],
+);
+const DATA_KEYS = new KeySet(
+  ['dataPoints', 'aggregationTemporality', 'isMonotonic'],
+  ['data_points', 'aggregation_temporality', 'is_monotonic'],
+);
+const POINT_KEYS = new KeySet(
+  [
+    'attributes',
+    'startTimeUnixNano',
+    'timeUnixNano',
+    'flags',
+    'count',
+    'sum',
+    'min',
+    'max',
+    'bucketCounts',
+    'explicitBounds',
+    'asDouble',
+    'asInt',
+    'scale',
+    'zeroCount',
+    'positive',
+    'negative',
+  ],
+  ['start_time_unix_nano', 'time_unix_nano', 'bucket_counts', 'explicit_bounds', 'as_double', 'as_int', 'zero_count'],
+);
+const BUCKETS_KEYS = new KeySet(['offset', 'bucketCounts'], ['bucket_counts']);
 
 const METRIC_KINDS: readonly Kind[] = ['gauge', 'sum', 'histogram', 'exponential_histogram'];
 
@@ -99,6 +81,9 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     let name: string | undefined;
     let unit: string | undefined;
     let kind: Kind | undefined;
+    // What the points were made with: the name and unit read before the data.
+    let pointName = '';
+    let pointUnit = '';
     const first = this.items.length;
     let id = -1;
     do {
@@ -119,18 +104,18 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
           if (c.nullValue()) break;
           if (kind !== undefined) throw GIVE_UP;
           kind = METRIC_KINDS[id - 2] as Kind;
-          this.data(kind, resource, scope, name ?? '', unit ?? '');
-          break;
-        case -1:
-          c.skip();
+          pointName = name ?? '';
+          pointUnit = unit ?? '';
+          this.data(kind, resource, scope, pointName, pointUnit);
           break;
         default:
-          throw GIVE_UP; // snake_case, summaries: the walk's
+          c.skip();
       }
     } while (c.moreMembers());
     // No data, or no name: rejected by the walk, with its message.
     if (kind === undefined || name === undefined || name === '') throw GIVE_UP;
     // Name or unit after the data: the points were made without them.
+    if (name === pointName && (unit ?? '') === pointUnit) return;
     const points = this.items;
     for (let p = first; p < points.length; p++) {
       const point = points[p] as MetricPoint;
@@ -145,6 +130,9 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     let temporality: Temporality | undefined;
     let monotonic: boolean | undefined;
     let sawPoints = false;
+    // What the points were made with: the temporality and monotonicity read before them.
+    let pointTemporality: Temporality = 'unspecified';
+    let pointMonotonic = false;
     const first = this.items.length;
     let id = -1;
     do {
@@ -153,12 +141,13 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
         if (sawPoints) throw GIVE_UP;
         sawPoints = true;
         if (c.nullValue() || c.openArray()) continue;
-        const t = temporality ?? 'unspecified';
-        const m = monotonic ?? false;
+        pointTemporality = temporality ?? 'unspecified';
+        pointMonotonic = monotonic ?? false;
         do {
-          if (kind === 'histogram') this.histogramPoint(resource, scope, name, unit, t);
-          else if (kind === 'exponential_histogram') this.exponentialPoint(resource, scope, name, unit, t);
-          else this.numberPoint(kind, resource, scope, name, unit, t, m);
+          if (kind === 'histogram') this.histogramPoint(resource, scope, name, unit, pointTemporality);
+          else if (kind === 'exponential_histogram')
+            this.exponentialPoint(resource, scope, name, unit, pointTemporality);
+          else this.numberPoint(kind, resource, scope, name, unit, pointTemporality, pointMonotonic);
         } while (c.moreElements());
       } else if (id === 1) {
         if (kind === 'gauge') {
@@ -166,7 +155,7 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
           continue;
         }
         if (temporality !== undefined) throw GIVE_UP;
-        temporality = TEMPORALITIES[this.temporality()] as Temporality;
+        temporality = TEMPORALITIES[this.enumValue(TEMPORALITY_NAMES, 2)] as Temporality;
       } else if (id === 2) {
         if (kind !== 'sum') {
           c.skip();
@@ -174,11 +163,10 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
         }
         if (monotonic !== undefined) throw GIVE_UP;
         monotonic = c.nullValue() ? false : c.boolean();
-      } else if (id >= SNAKE_FROM.data) throw GIVE_UP;
-      else c.skip();
+      } else c.skip();
     } while (c.moreMembers());
-    if (!sawPoints) return;
     // Temporality or monotonicity after the points: set them now.
+    if ((temporality ?? 'unspecified') === pointTemporality && (monotonic ?? false) === pointMonotonic) return;
     const points = this.items;
     for (let p = first; p < points.length; p++) {
       const point = points[p] as MetricPoint & { temporality: Temporality; monotonic?: boolean };
@@ -187,35 +175,16 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     }
   }
 
-  private temporality(): number {
-    const c = this.c;
-    if (c.nullValue()) return 0;
-    if (c.atString()) {
-      const n = TEMPORALITY_NAMES[c.string()];
-      if (n === undefined) throw GIVE_UP;
-      return n;
-    }
-    const n = c.digits();
-    if (n > 2) throw GIVE_UP;
-    return n;
-  }
-
   /** The members every data point type has, read into one record reused point after point. */
   private readonly point = new PointFields();
 
   /**
    * Reads the next member key of a data point: its id (-1 when unknown), or
-   * gives up on a snake_case name or a member given twice (JSON.parse would
-   * keep the last; the walk decides).
+   * gives up on a snake_case name or a member given twice.
    */
   private pointKey(previous: number): number {
     const id = POINT_KEYS.read(this.c, previous);
-    if (id >= 0) {
-      if (id >= SNAKE_FROM.point) throw GIVE_UP;
-      const bit = 1 << id;
-      if ((this.point.seen & bit) !== 0) throw GIVE_UP;
-      this.point.seen |= bit;
-    }
+    this.point.seen = markSeen(this.point.seen, id);
     return id;
   }
 
@@ -363,11 +332,7 @@ class MetricsReader extends OtlpJsonReader<MetricPoint> {
     let id = -1;
     do {
       id = BUCKETS_KEYS.read(c, id);
-      if (id === 2) throw GIVE_UP;
-      if (id >= 0) {
-        if ((seen & (1 << id)) !== 0) throw GIVE_UP;
-        seen |= 1 << id;
-      }
+      seen = markSeen(seen, id);
       if (id === 0) offset = c.nullValue() ? 0 : this.integer();
       else if (id === 1) bucketCounts = this.unsignedList();
       else c.skip();

@@ -9,11 +9,11 @@ import { type DecodeLimits, nanosToMs, resourceInfo, setAttribute } from './deco
 import { GIVE_UP, type JsonCursor, KeySet } from './jsonCursor';
 import type { Attributes, AttributeValue, ResourceInfo } from './telemetry';
 
-/** The key sets of one signal's request levels; ids at or above `snakeFrom` are snake_case names the walk reads. */
+/** The key sets of one signal's request levels (their snake_case names are walk-only keys). */
 export interface RequestKeys {
-  /** `resourceMetrics` / `resourceSpans`, then its snake_case name. */
+  /** `resourceMetrics` / `resourceSpans`. */
   readonly request: KeySet;
-  /** `resource`, `scopeMetrics` / `scopeSpans`, then the snake_case name. */
+  /** `resource`, `scopeMetrics` / `scopeSpans`. */
   readonly group: KeySet;
   /** `scope`, `metrics` / `spans`. */
   readonly scope: KeySet;
@@ -22,28 +22,14 @@ export interface RequestKeys {
 const RESOURCE_KEYS = new KeySet(['attributes']);
 const SCOPE_KEYS = new KeySet(['name']);
 const KEY_VALUE_KEYS = new KeySet(['key', 'value']);
-const ANY_VALUE_KEYS = new KeySet([
-  'stringValue',
-  'intValue',
-  'doubleValue',
-  'boolValue',
-  'arrayValue',
-  'kvlistValue',
-  'bytesValue',
-  'string_value',
-  'int_value',
-  'double_value',
-  'bool_value',
-  'array_value',
-  'kvlist_value',
-  'bytes_value',
-]);
-/** Ids from here on in ANY_VALUE_KEYS are snake_case names, which the walk reads. */
-const ANY_VALUE_SNAKE_FROM = 7;
+const ANY_VALUE_KEYS = new KeySet(
+  ['stringValue', 'intValue', 'doubleValue', 'boolValue', 'arrayValue', 'kvlistValue', 'bytesValue'],
+  ['string_value', 'int_value', 'double_value', 'bool_value', 'array_value', 'kvlist_value', 'bytes_value'],
+);
 const ARRAY_VALUES_KEYS = new KeySet(['values']);
 
-const KV_OPEN = Buffer.from('{"key":"', 'latin1');
-const KV_STRING_VALUE = Buffer.from(',"value":{"stringValue":"', 'latin1');
+const KV_OPEN = Buffer.from('{"key":', 'latin1');
+const KV_STRING_VALUE = Buffer.from(',"value":{"stringValue":', 'latin1');
 const KV_CLOSE = Buffer.from('}}', 'latin1');
 
 /**
@@ -56,13 +42,9 @@ export class TimestampCache {
   private readonly lengths = [0, 0];
   private readonly values = [0, 0];
   private next = 0;
-  private body: Uint8Array | undefined;
 
-  reset(body: Uint8Array): void {
-    this.body = body;
-    this.starts[0] = -1;
-    this.starts[1] = -1;
-  }
+  /** For the timestamps of one request body. */
+  constructor(private readonly body: Uint8Array) {}
 
   /** A nanosecond timestamp (digit string, digits, or null) → ms. */
   read(cursor: JsonCursor): number {
@@ -78,7 +60,7 @@ export class TimestampCache {
       const length = this.lengths[slot] as number;
       if (b[start + length] !== 0x22) continue;
       let k = 0;
-      while (k < length && b[start + k] === (this.body as Uint8Array)[cached + k]) k++;
+      while (k < length && b[start + k] === this.body[cached + k]) k++;
       if (k === length) {
         cursor.i = start + length + 1;
         return this.values[slot] as number;
@@ -97,14 +79,14 @@ export class TimestampCache {
 /** One request's decoding into items `T`; fields instead of closures so the hot loops stay monomorphic. */
 export abstract class OtlpJsonReader<T> {
   readonly items: T[] = [];
-  protected readonly times = new TimestampCache();
+  protected readonly times: TimestampCache;
 
   constructor(
     protected readonly c: JsonCursor,
     protected readonly limits: Readonly<DecodeLimits>,
     private readonly keys: RequestKeys,
   ) {
-    this.times.reset(c.b);
+    this.times = new TimestampCache(c.b);
   }
 
   /** Reads one element of a scope's item list (a metric, a span). */
@@ -121,8 +103,7 @@ export abstract class OtlpJsonReader<T> {
         if (found) throw GIVE_UP;
         found = true;
         this.groupList();
-      } else if (id > 0) throw GIVE_UP;
-      else c.skip();
+      } else c.skip();
     } while (c.moreMembers());
     c.finish();
     if (!found) throw GIVE_UP;
@@ -152,8 +133,7 @@ export abstract class OtlpJsonReader<T> {
         sawScopes = true;
         resource ??= resourceInfo({});
         this.scopeList(resource);
-      } else if (id > 1) throw GIVE_UP;
-      else c.skip();
+      } else c.skip();
     } while (c.moreMembers());
   }
 
@@ -223,6 +203,20 @@ export abstract class OtlpJsonReader<T> {
     const s = c.string();
     if (s.length > this.limits.maxStringLength) throw GIVE_UP;
     return s;
+  }
+
+  /** A proto enum given as an integer in [0, max] or its proto name; null → 0. */
+  protected enumValue(names: Readonly<Record<string, number>>, max: number): number {
+    const c = this.c;
+    if (c.nullValue()) return 0;
+    if (c.atString()) {
+      const n = names[c.string()];
+      if (n === undefined) throw GIVE_UP;
+      return n;
+    }
+    const n = c.digits();
+    if (n > max) throw GIVE_UP;
+    return n;
   }
 
   /** `flags`: a number is read; anything else is ignored by the walk. */
@@ -297,11 +291,9 @@ export abstract class OtlpJsonReader<T> {
     // The compact form exporters write for a string attribute, tried first:
     // {"key":"…","value":{"stringValue":"…"}}
     const start = c.i;
-    if (c.take(KV_OPEN)) {
-      c.i--; // back onto the key's opening quote
+    if (c.take(KV_OPEN) && c.atString()) {
       const key = c.string();
-      if (c.take(KV_STRING_VALUE)) {
-        c.i--;
+      if (c.take(KV_STRING_VALUE) && c.atString()) {
         const value = c.string();
         if (
           c.take(KV_CLOSE) &&
@@ -350,8 +342,8 @@ export abstract class OtlpJsonReader<T> {
         c.skip();
         continue;
       }
-      // One field per AnyValue (the walk would pick by its own order); snake_case is the walk's.
-      if (found || id >= ANY_VALUE_SNAKE_FROM) throw GIVE_UP;
+      // One field per AnyValue (the walk would pick by its own order).
+      if (found) throw GIVE_UP;
       found = true;
       switch (id) {
         case 0:

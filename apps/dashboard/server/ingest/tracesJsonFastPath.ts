@@ -13,7 +13,7 @@
  */
 import type { DecodeLimits } from './decodeContext';
 import { fastHexId } from './ids';
-import { GIVE_UP, JsonCursor, KeySet } from './jsonCursor';
+import { GIVE_UP, JsonCursor, KeySet, markSeen } from './jsonCursor';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './otlpEnums';
 import { OtlpJsonReader, type RequestKeys } from './otlpJsonReader';
 import type {
@@ -27,31 +27,27 @@ import type {
 } from './telemetry';
 
 const REQUEST_KEYS: RequestKeys = {
-  request: new KeySet(['resourceSpans', 'resource_spans']),
-  group: new KeySet(['resource', 'scopeSpans', 'scope_spans']),
+  request: new KeySet(['resourceSpans'], ['resource_spans']),
+  group: new KeySet(['resource', 'scopeSpans'], ['scope_spans']),
   scope: new KeySet(['scope', 'spans']),
 };
 
-const SPAN_KEYS = new KeySet([
-  'traceId',
-  'spanId',
-  'parentSpanId',
-  'name',
-  'kind',
-  'startTimeUnixNano',
-  'endTimeUnixNano',
-  'attributes',
-  'events',
-  'status',
-  'trace_id',
-  'span_id',
-  'parent_span_id',
-  'start_time_unix_nano',
-  'end_time_unix_nano',
-]);
-/** Ids from here on in SPAN_KEYS are snake_case names, which the walk reads. */
-const SPAN_SNAKE_FROM = 10;
-const EVENT_KEYS = new KeySet(['name', 'timeUnixNano', 'attributes', 'time_unix_nano']);
+const SPAN_KEYS = new KeySet(
+  [
+    'traceId',
+    'spanId',
+    'parentSpanId',
+    'name',
+    'kind',
+    'startTimeUnixNano',
+    'endTimeUnixNano',
+    'attributes',
+    'events',
+    'status',
+  ],
+  ['trace_id', 'span_id', 'parent_span_id', 'start_time_unix_nano', 'end_time_unix_nano'],
+);
+const EVENT_KEYS = new KeySet(['name', 'timeUnixNano', 'attributes'], ['time_unix_nano']);
 const STATUS_KEYS = new KeySet(['code', 'message']);
 
 class SpansReader extends OtlpJsonReader<IngestSpan> {
@@ -78,12 +74,7 @@ class SpansReader extends OtlpJsonReader<IngestSpan> {
     let id = -1;
     do {
       id = SPAN_KEYS.read(c, id);
-      if (id >= 0) {
-        if (id >= SPAN_SNAKE_FROM) throw GIVE_UP;
-        const bit = 1 << id;
-        if ((seen & bit) !== 0) throw GIVE_UP;
-        seen |= bit;
-      }
+      seen = markSeen(seen, id);
       switch (id) {
         case 0:
           traceId = this.id(32);
@@ -119,10 +110,7 @@ class SpansReader extends OtlpJsonReader<IngestSpan> {
             let sid = -1;
             do {
               sid = STATUS_KEYS.read(c, sid);
-              if (sid >= 0) {
-                if ((statusSeen & (1 << sid)) !== 0) throw GIVE_UP;
-                statusSeen |= 1 << sid;
-              }
+              statusSeen = markSeen(statusSeen, sid);
               if (sid === 0) statusCode = this.enumValue(STATUS_CODE_NAMES, 2);
               else if (sid === 1) statusMessage = this.optString();
               else c.skip();
@@ -173,20 +161,6 @@ class SpansReader extends OtlpJsonReader<IngestSpan> {
     return id;
   }
 
-  /** A proto enum given as an integer in [0, max] or its proto name; null → 0. */
-  private enumValue(names: Readonly<Record<string, number>>, max: number): number {
-    const c = this.c;
-    if (c.nullValue()) return 0;
-    if (c.atString()) {
-      const n = names[c.string()];
-      if (n === undefined) throw GIVE_UP;
-      return n;
-    }
-    const n = c.digits();
-    if (n > max) throw GIVE_UP;
-    return n;
-  }
-
   private events(): SpanEvent[] {
     const c = this.c;
     const out: SpanEvent[] = [];
@@ -208,11 +182,7 @@ class SpansReader extends OtlpJsonReader<IngestSpan> {
     let id = -1;
     do {
       id = EVENT_KEYS.read(c, id);
-      if (id === 3) throw GIVE_UP;
-      if (id >= 0) {
-        if ((seen & (1 << id)) !== 0) throw GIVE_UP;
-        seen |= 1 << id;
-      }
+      seen = markSeen(seen, id);
       if (id === 0) name = this.optString();
       else if (id === 1) timeMs = this.times.read(c);
       else if (id === 2) attributes = this.attributes();
