@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decodeContext';
+import { DEFAULT_DECODE_LIMITS } from './decodeContext';
 import { fastMetricsJson } from './metricsJsonFastPath';
 import { decodeMetricsJson, metricsFromJsonValue } from './otlpJson';
-import type { MetricBatch } from './telemetry';
+import { agreementWith } from './testSupport/fastPathAgreement';
 import { type CaptureServer, exportSampleMetrics, startCaptureServer } from './testSupport/otelExport';
 import {
   attributes,
@@ -16,31 +16,8 @@ import {
   uint64,
 } from './testSupport/otlpJsonArbitraries';
 
-/** What the walk (the reference decoder) makes of a body: a batch, or the error it throws. */
-function reference(body: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): MetricBatch | Error {
-  let root: unknown;
-  try {
-    root = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    return error as Error;
-  }
-  try {
-    return metricsFromJsonValue(root, limits);
-  } catch (error) {
-    return error as Error;
-  }
-}
-
 /** The fast path either gives up or agrees with the walk exactly. */
-function expectAgreement(body: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): MetricBatch | undefined {
-  const fast = fastMetricsJson(body, limits);
-  if (fast === undefined) return undefined;
-  const expected = reference(body, limits);
-  if (expected instanceof Error)
-    throw new Error(`fast path accepted a body the walk rejects (${expected.message}): ${body}`);
-  expect(fast).toEqual(expected);
-  return fast;
-}
+const expectAgreement = agreementWith(fastMetricsJson, metricsFromJsonValue);
 
 /** An AnyValue of arrays nested `depth` deep. */
 function deeplyNested(depth: number): unknown {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decodeContext';
+import { DEFAULT_DECODE_LIMITS } from './decodeContext';
 import { decodeTracesJson, tracesFromJsonValue } from './otlpJson';
-import type { TraceBatch } from './telemetry';
+import { agreementWith } from './testSupport/fastPathAgreement';
 import { type CaptureServer, exportSampleTraces, startCaptureServer } from './testSupport/otelExport';
 import {
   attributes,
@@ -15,25 +15,8 @@ import {
 } from './testSupport/otlpJsonArbitraries';
 import { fastTracesJson } from './tracesJsonFastPath';
 
-/** What the walk (the reference decoder) makes of a body: a batch, or the error it throws. */
-function reference(body: Buffer, limits: DecodeLimits): TraceBatch | Error {
-  try {
-    return tracesFromJsonValue(JSON.parse(body.toString('utf8')), limits);
-  } catch (error) {
-    return error as Error;
-  }
-}
-
 /** The fast path either gives up or agrees with the walk exactly. */
-function expectAgreement(body: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): TraceBatch | undefined {
-  const fast = fastTracesJson(body, limits);
-  if (fast === undefined) return undefined;
-  const expected = reference(body, limits);
-  if (expected instanceof Error)
-    throw new Error(`fast path accepted a body the walk rejects (${expected.message}): ${body}`);
-  expect(fast).toEqual(expected);
-  return fast;
-}
+const expectAgreement = agreementWith(fastTracesJson, tracesFromJsonValue);
 
 /** A kvlist AnyValue nested `depth` deep. */
 function nestedKvlist(depth: number): unknown {
