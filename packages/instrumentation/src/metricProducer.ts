@@ -27,7 +27,7 @@ import type {
   MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { FixedCounter, FixedHistogram } from './telemetry/fixedHistogram.js';
-import { DESCRIPTION } from './telemetry/instruments.js';
+import { DESCRIPTION, registerTelemetry } from './telemetry/instruments.js';
 import { metricRoute, producerCreated, producerShutDown } from './telemetry/metricRoute.js';
 import { DURATION_BUCKETS_S, METRIC, SCOPE_NAME, SCOPE_VERSION, UNIT } from './telemetry/names.js';
 import { allDurationSeries, liveBulkheads } from './telemetry/registry.js';
@@ -153,6 +153,10 @@ export function faultlineMetricProducer(): FaultlineMetricProducer {
       let metrics: MetricData[] = [];
       if (active) {
         metricRoute.collected = true;
+        // Calls on this route never look the MeterProvider up (see
+        // callScope.ts), so the gauges follow a newly registered global
+        // provider from here, at the latest one collection later.
+        registerTelemetry();
         try {
           metrics = collectPreAggregated();
         } catch (error) {

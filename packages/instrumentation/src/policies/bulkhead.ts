@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { BulkheadRejectedError } from '../errors.js';
 import { type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
 import { FixedCounter, FixedHistogram } from '../telemetry/fixedHistogram.js';
-import { instruments } from '../telemetry/instruments.js';
+import { instruments, registerTelemetry } from '../telemetry/instruments.js';
 import { metricRoute } from '../telemetry/metricRoute.js';
 import { ATTR } from '../telemetry/names.js';
 import { type BulkheadGaugeSource, registerBulkhead } from '../telemetry/registry.js';
@@ -124,6 +124,7 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     this.queueWait = new FixedHistogram(this.gaugeAttributes);
     this.rejections = new FixedCounter(this.gaugeAttributes);
     registerBulkhead(this);
+    registerTelemetry();
   }
 
   execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {
@@ -137,17 +138,21 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
    */
   enter(run: InlineRun<unknown>): Verdict {
     const signal = run.signal;
-    const call = run.call;
     // Reading `aborted` costs ≈ 15 ns (Node validates the receiver); the
     // shared never-signal cannot be aborted.
+    if (this.active < this.maxConcurrent && (isNeverSignal(signal) || !signal.aborted)) {
+      this.active++;
+      if (run.call.scope?.target !== undefined) this.annotate(run.call.scope, 0);
+      return ENTERED;
+    }
+    return this.enterSlowly(run.call, signal);
+  }
+
+  /** No free permit, or the caller already aborted. */
+  private enterSlowly(call: Call<unknown>, signal: AbortSignal): Verdict {
     if (!isNeverSignal(signal) && signal.aborted) {
       call.failFast(Promise.reject(signal.reason), signal.reason);
       return REJECTED;
-    }
-    if (this.active < this.maxConcurrent) {
-      this.active++;
-      this.annotate(call.scope, 0);
-      return ENTERED;
     }
     if (this.queued < this.maxQueue) return DEFER;
     this.reject(call);

@@ -1,8 +1,8 @@
-import { type Attributes, diag } from '@opentelemetry/api';
+import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { systemClock } from '../clock.js';
 import { BrokenCircuitError, BulkheadRejectedError } from '../errors.js';
 import { ambientScope, type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
-import { instruments } from '../telemetry/instruments.js';
+import { instruments, registerTelemetry } from '../telemetry/instruments.js';
 import { ATTR, EVENT } from '../telemetry/names.js';
 import { type BreakerGaugeSource, registerBreaker } from '../telemetry/registry.js';
 import { type BreakerConfig, breakerConfig, type CircuitBreakerOptions } from './circuitBreakerOptions.js';
@@ -113,6 +113,7 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
     this.gaugeAttributes = Object.freeze(base);
     this.stateAttributes = STATES.map((state) => [state, Object.freeze({ ...base, [ATTR.BREAKER_STATE]: state })]);
     registerBreaker(this);
+    registerTelemetry();
   }
 
   get state(): BreakerState {
@@ -149,31 +150,38 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
    * outcome.
    */
   enter(run: InlineRun<unknown>): Verdict {
-    const call = run.call;
-    const scope = call.scope;
+    const scope = run.call.scope;
     const now = this.onSystemClock ? run.startTime() : this.config.clock.now();
-    const generation = this.admit(now, scope);
-    const admittedIn = this.current;
-    const span = scope?.target;
-    if (span !== undefined) {
-      span.setAttribute(ATTR.BREAKER_NAME, this.name);
-      span.setAttribute(ATTR.BREAKER_STATE, admittedIn);
-    }
+    // Closed: nothing to decide. Everything else (and span annotation, which
+    // unsampled calls skip) stays out of line to keep this small for V8.
+    const generation = this.current === 'closed' ? this.generation : this.admit(now, scope);
+    if (scope?.target !== undefined) this.annotate(scope.target);
     // Fast fail: no async frame, no stack, the function is never called.
     if (generation === REJECTED) {
-      call.failFast(this.rejection(), this.rejectedError);
+      run.call.failFast(this.rejection(), this.rejectedError);
       return RUN_REJECTED;
     }
-    run.generation = admittedIn === 'disabled' ? UNRECORDED : generation;
+    run.generation = this.current === 'disabled' ? UNRECORDED : generation;
     run.admittedAt = now;
     return ENTERED;
   }
 
   exit(run: InlineRun<unknown>, error: unknown, threw: boolean): boolean {
-    if (run.generation === UNRECORDED) return true;
+    const generation = run.generation;
+    if (generation === UNRECORDED) return true;
     const now = this.onSystemClock ? run.endTime() : this.config.clock.now();
-    this.settle(run.generation, run.admittedAt, now, error, threw, run.call.scope);
+    if (!threw && generation === this.generation && this.current === 'closed') {
+      this.recordClosed(now, false, now - run.admittedAt >= this.config.slowCallDurationMs, run.call.scope);
+    } else {
+      this.settle(generation, run.admittedAt, now, error, threw, run.call.scope);
+    }
     return true;
+  }
+
+  /** The state a call is admitted in, on its span. */
+  private annotate(span: Span): void {
+    span.setAttribute(ATTR.BREAKER_NAME, this.name);
+    span.setAttribute(ATTR.BREAKER_STATE, this.current);
   }
 
   /** Only reached when the breaker is not part of an inline run; never the case for chains built here. */
@@ -236,11 +244,7 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
     }
     const slow = now - startedAt >= this.config.slowCallDurationMs;
     if (this.current === 'closed') {
-      const window = this.window;
-      window.record(now, failed, slow);
-      if (window.calls >= this.config.minimumCalls && this.exceeds(window.calls, window.failures, window.slowCalls)) {
-        this.transition('open', now, scope);
-      }
+      this.recordClosed(now, failed, slow, scope);
       return;
     }
     if (this.current === 'half_open') {
@@ -250,6 +254,15 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
       if (this.probesDone < this.config.halfOpenMaxCalls) return;
       const reopen = this.exceeds(this.probesDone, this.probeFailures, this.probeSlow);
       this.transition(reopen ? 'open' : 'closed', now, scope);
+    }
+  }
+
+  /** A call admitted and finished while closed, into the window; opens on a threshold. */
+  private recordClosed(now: number, failed: boolean, slow: boolean, scope: CallScope | undefined): void {
+    const window = this.window;
+    window.record(now, failed, slow);
+    if (window.calls >= this.config.minimumCalls && this.exceeds(window.calls, window.failures, window.slowCalls)) {
+      this.transition('open', now, scope);
     }
   }
 

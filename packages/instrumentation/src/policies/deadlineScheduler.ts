@@ -45,7 +45,8 @@ export class DeadlineSlot {
   }
 }
 
-class Lane {
+/** The pending deadlines of one duration, in order. @internal */
+export class Lane {
   slots: DeadlineSlot[] = [];
   head = 0;
   readonly quantum: number;
@@ -117,20 +118,37 @@ export class DeadlineScheduler {
 
   /** As {@link add}, with the scheduler clock's current time `now` already read by the caller. */
   addAt(now: number, durationMs: number, entry: DeadlineEntry): DeadlineSlot {
+    return this.addToLane(this.lane(durationMs), now, entry);
+  }
+
+  /** The lane of one duration, for callers that always use the same one (lanes live as long as the scheduler). */
+  lane(durationMs: number): Lane {
     let lane = this.lanes.get(durationMs);
     if (lane === undefined) {
       lane = new Lane(durationMs);
       this.lanes.set(durationMs, lane);
     }
-    const deadline = Math.ceil((now + durationMs) / lane.quantum) * lane.quantum;
-    let slot = lane.slots[lane.slots.length - 1];
-    if (slot === undefined || lane.head === lane.slots.length || slot.deadline !== deadline) {
-      slot = new DeadlineSlot(deadline);
-      lane.slots.push(slot);
-    }
+    return lane;
+  }
+
+  /** As {@link addAt}, on a lane from {@link lane}. */
+  addToLane(lane: Lane, now: number, entry: DeadlineEntry): DeadlineSlot {
+    const deadline = Math.ceil((now + lane.durationMs) / lane.quantum) * lane.quantum;
+    const slots = lane.slots;
+    let slot = slots[slots.length - 1];
+    // A slot that exists was armed for when it was made: only a new one can be the earliest.
+    if (slot === undefined || slot.deadline !== deadline || lane.head === slots.length)
+      slot = this.addSlot(lane, deadline);
     entry.slot = slot;
     entry.slotIndex = slot.entries.length;
     slot.entries.push(entry);
+    return slot;
+  }
+
+  /** A new last slot of `lane`; the timer is armed for it if it is the earliest. */
+  private addSlot(lane: Lane, deadline: number): DeadlineSlot {
+    const slot = new DeadlineSlot(deadline);
+    lane.slots.push(slot);
     if (deadline < this.armedFor) this.arm(deadline);
     return slot;
   }

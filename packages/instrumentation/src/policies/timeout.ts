@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { TimeoutError } from '../errors.js';
 import type { Endpoint } from '../telemetry/callScope.js';
 import { endpointFor } from '../telemetry/callScope.js';
-import { type DeadlineScheduler, type DeadlineSlot, schedulerFor } from './deadlineScheduler.js';
+import { type DeadlineScheduler, type DeadlineSlot, type Lane, schedulerFor } from './deadlineScheduler.js';
 import { type DeadlineStage, ENTERED, type InlineRun, type InlineStage, REJECTED, type Verdict } from './inlineRun.js';
 import { checkNumber, checkOptionalName } from './optionChecks.js';
 import { type Call, type Chain, chainOf, executeChain, isNeverSignal, type Policy, type Task } from './policy.js';
@@ -27,6 +27,7 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
   readonly ms: number;
   readonly dependency: string | undefined;
   private readonly scheduler: DeadlineScheduler;
+  private readonly lane: Lane;
   private readonly onSystemClock: boolean;
   private readonly chain: Chain = chainOf([this]);
   private readonly endpoint: Endpoint | undefined;
@@ -36,6 +37,7 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
     this.dependency = checkOptionalName('timeout', 'dependency', options.dependency);
     const clock = options.clock ?? systemClock;
     this.scheduler = schedulerFor(clock);
+    this.lane = this.scheduler.lane(this.ms);
     this.onSystemClock = clock === systemClock;
     this.endpoint = this.dependency === undefined ? undefined : endpointFor(this.dependency, 'execute');
   }
@@ -52,26 +54,18 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
   enter(run: InlineRun<unknown>, index: number): Verdict {
     const signal = run.signal;
     const never = isNeverSignal(signal);
-    if (!never && signal.aborted) {
-      run.call.failFast(Promise.reject(signal.reason), signal.reason);
-      return REJECTED;
-    }
+    if (!never && signal.aborted) return rejectAborted(run, signal);
     run.barrier = index;
     run.deadlineStage = this;
-    const slot = this.onSystemClock
-      ? this.scheduler.addAt(run.startTime(), this.ms, run)
-      : this.scheduler.add(this.ms, run);
-    if (never) {
-      // No caller signal to link: share the slot's signal (one
-      // AbortController per duration quantum instead of one per call).
-      run.signal = slot.signal();
-    } else {
-      const controller = new AbortController();
-      run.controller = controller;
-      run.signal = controller.signal;
-      run.outer = signal;
-      signal.addEventListener('abort', run);
-    }
+    const slot = this.scheduler.addToLane(
+      this.lane,
+      this.onSystemClock ? run.startTime() : this.scheduler.clock.now(),
+      run,
+    );
+    // No caller signal to link: share the slot's signal (one AbortController
+    // per duration quantum instead of one per call).
+    if (never) run.signal = slot.signal();
+    else link(run, signal);
     return ENTERED;
   }
 
@@ -105,6 +99,20 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
   runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
     return call.invoke(index, signal);
   }
+}
+
+function rejectAborted(run: InlineRun<unknown>, signal: AbortSignal): Verdict {
+  run.call.failFast(Promise.reject(signal.reason), signal.reason);
+  return REJECTED;
+}
+
+/** The call gets a signal of its own that the caller's signal aborts too. */
+function link(run: InlineRun<unknown>, signal: AbortSignal): void {
+  const controller = new AbortController();
+  run.controller = controller;
+  run.signal = controller.signal;
+  run.outer = signal;
+  signal.addEventListener('abort', run);
 }
 
 /** Stops listening to the caller's signal. */

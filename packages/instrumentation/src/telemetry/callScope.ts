@@ -11,7 +11,7 @@ import {
 import { runInline } from '../policies/inlineRun.js';
 import type { BoundaryCall } from '../policies/policy.js';
 import type { FixedHistogram } from './fixedHistogram.js';
-import { callTracer, instruments } from './instruments.js';
+import { callTracer, instruments, registerTelemetry } from './instruments.js';
 import { metricRoute } from './metricRoute.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 import { outcomeOf } from './outcome.js';
@@ -113,6 +113,10 @@ export class Endpoint {
     }
     this.durationAttributes = Object.freeze(byOutcome);
     this.durations = durationSeries(dependency);
+    // Calls on the pre-aggregated route never look the MeterProvider up, so
+    // the gauges are registered with the current one now (and by the
+    // producer's collections after that).
+    registerTelemetry();
   }
 }
 
@@ -136,6 +140,10 @@ export function endpointFor(dependency: string, operation: string): Endpoint {
 /** What a call boundary's span is while tracing is off, or before it started. @internal */
 export const NOOP_SPAN: Span = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
 
+/**
+ * The call span of a new call: the no-op span under an unsampled parent or
+ * without an SDK, else the SDK's (sampled or not). Never throws.
+ */
 function startCallSpan(endpoint: Endpoint): Span {
   try {
     // The parent first: under an unsampled parent not even the provider is
@@ -145,9 +153,13 @@ function startCallSpan(endpoint: Endpoint): Span {
     const tracer = callTracer();
     return tracer === undefined ? NOOP_SPAN : tracer.startSpan(endpoint.spanName, endpoint.spanOptions);
   } catch (error) {
-    diag.error('@faultline/instrumentation: starting a span failed', error);
-    return NOOP_SPAN;
+    return spanFailed(error);
   }
+}
+
+function spanFailed(error: unknown): Span {
+  diag.error('@faultline/instrumentation: starting a span failed', error);
+  return NOOP_SPAN;
 }
 
 function setPeerService(span: Span, dependency: string): void {
@@ -161,20 +173,40 @@ function setPeerService(span: Span, dependency: string): void {
 /**
  * Ends a call that started at `startedAt` (`performance.now()`): duration,
  * outcome, span, in-flight count. Never throws. @internal
+ *
+ * Kept small on purpose, like the rest of the per-call path: V8 inlines
+ * callees into a hot function only up to a bytecode budget, and every
+ * callee left out of line costs a call and the optimizations across it. So
+ * what unsampled calls never do (span annotation, the API route) lives in
+ * functions of its own.
  */
 export function finishCall(scope: CallScope, threw: boolean, error: unknown, startedAt: number, endedAt: number): void {
-  scope.endpoint.inflight.value--;
+  const endpoint = scope.endpoint;
+  endpoint.inflight.value--;
+  const outcome = threw ? outcomeOf(error) : OUTCOME.SUCCESS;
+  const seconds = (endedAt - startedAt) / 1000;
+  // The package's own series cannot throw; the producer that exports them
+  // also keeps the gauges registered with the current MeterProvider.
+  if (metricRoute.preAggregated) endpoint.durations[outcome].record(seconds);
+  else recordThroughApi(endpoint, outcome, seconds);
+  const span = scope.span;
+  // The no-op span needs no end: skipping the call keeps this site
+  // monomorphic in processes that also record spans.
+  if (span !== NOOP_SPAN) endSpan(span, scope.target !== undefined, outcome, error);
+}
+
+function recordThroughApi(endpoint: Endpoint, outcome: Outcome, seconds: number): void {
   try {
-    const outcome = threw ? outcomeOf(error) : OUTCOME.SUCCESS;
-    const endpoint = scope.endpoint;
-    const seconds = (endedAt - startedAt) / 1000;
-    // instruments() also registers the gauges with the current MeterProvider,
-    // on either metric route (see metricRoute.ts).
-    const api = instruments();
-    if (metricRoute.preAggregated) endpoint.durations[outcome].record(seconds);
-    else api.callDuration.record(seconds, endpoint.durationAttributes[outcome]);
-    const span = scope.span;
-    if (scope.target !== undefined) {
+    // instruments() also registers the gauges with the current MeterProvider.
+    instruments().callDuration.record(seconds, endpoint.durationAttributes[outcome]);
+  } catch (telemetryError) {
+    diag.error('@faultline/instrumentation: recording a call duration failed', telemetryError);
+  }
+}
+
+function endSpan(span: Span, recording: boolean, outcome: Outcome, error: unknown): void {
+  try {
+    if (recording) {
       span.setAttribute(ATTR.OUTCOME, outcome);
       if (outcome !== OUTCOME.SUCCESS) {
         if (error instanceof Error) span.recordException(error);
@@ -182,9 +214,7 @@ export function finishCall(scope: CallScope, threw: boolean, error: unknown, sta
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       }
     }
-    // The no-op span needs no end: skipping the call keeps this site
-    // monomorphic in processes that also record spans.
-    if (span !== NOOP_SPAN) span.end();
+    span.end();
   } catch (telemetryError) {
     diag.error('@faultline/instrumentation: ending a call span failed', telemetryError);
   }
@@ -203,12 +233,17 @@ export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promis
   endpoint.inflight.value++;
   const startedAt = performance.now();
   const span = startCallSpan(endpoint);
-  const recording = span !== NOOP_SPAN && span.isRecording();
-  call.span = span;
   const end = call.chain.runEnd[0] as number;
-  if (!recording) return runInline(call, 0, end, signal, startedAt, true);
+  if (span === NOOP_SPAN) return runInline(call, 0, end, signal, startedAt, true);
+  return runWithSpan(call, span, end, signal, startedAt);
+}
+
+/** The rest of {@link runAsCall} once the SDK handed out a span. */
+function runWithSpan<T>(call: BoundaryCall<T>, span: Span, end: number, signal: AbortSignal, startedAt: number) {
+  call.span = span;
+  if (!span.isRecording()) return runInline(call, 0, end, signal, startedAt, true);
   call.target = span;
-  setPeerService(span, endpoint.dependency);
+  setPeerService(span, call.endpoint.dependency);
   try {
     return context.with(
       trace.setSpan(context.active(), span),

@@ -32,7 +32,12 @@ export function configureTracing(options: TracingOptions): void {
     if (typeof inherit !== 'boolean') fail('configureTracing', 'inheritUnsampledParent', 'a boolean', inherit);
     tracingOptions.inheritUnsampledParent = inherit;
   }
+  lastContext = undefined;
 }
+
+// The last context asked about and the answer (holds one context alive at most).
+let lastContext: Context | undefined;
+let lastAnswer: SpanContext | undefined;
 
 /**
  * The parent span context of `ctx` when a span started under it would be
@@ -44,11 +49,18 @@ export function configureTracing(options: TracingOptions): void {
  */
 export function skippedUnder(ctx: Context): SpanContext | undefined {
   if (!tracingOptions.inheritUnsampledParent) return undefined;
+  // Contexts are immutable: the calls a request makes share one, so the
+  // answer for the last one asked about is kept (a span-context lookup and
+  // four checks per call otherwise).
+  if (ctx === lastContext) return lastAnswer;
   const parent = trace.getSpanContext(ctx);
-  return parent !== undefined &&
+  lastAnswer =
+    parent !== undefined &&
     (parent.traceFlags & TraceFlags.SAMPLED) === 0 &&
     parent.traceId.length === 32 &&
     parent.traceId !== INVALID_TRACEID
-    ? parent
-    : undefined;
+      ? parent
+      : undefined;
+  lastContext = ctx;
+  return lastAnswer;
 }
