@@ -74,7 +74,7 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
   private readonly window: SlidingWindow;
   private readonly chain: Chain = chainOf([this]);
   /** The clock is `performance.now()`: an inline run's shared readings can stand in for it. */
-  private readonly onSystemClock: boolean;
+  readonly onSystemClock: boolean;
   private readonly endpoint: Endpoint | undefined;
   private readonly listeners = new Set<(event: StateChangeEvent) => void>();
   private current: BreakerState = 'closed';
@@ -151,7 +151,7 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
    */
   enter(run: InlineRun<unknown>): Verdict {
     const scope = run.call.scope;
-    const now = this.onSystemClock ? run.startTime() : this.config.clock.now();
+    const now = this.onSystemClock ? run.started : this.config.clock.now();
     // Closed: nothing to decide. Everything else (and span annotation, which
     // unsampled calls skip) stays out of line to keep this small for V8.
     const generation = this.current === 'closed' ? this.generation : this.admit(now, scope);
@@ -169,7 +169,7 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
   exit(run: InlineRun<unknown>, error: unknown, threw: boolean): boolean {
     const generation = run.generation;
     if (generation === UNRECORDED) return true;
-    const now = this.onSystemClock ? run.endTime() : this.config.clock.now();
+    const now = this.onSystemClock ? run.ended : this.config.clock.now();
     if (!threw && generation === this.generation && this.current === 'closed') {
       this.recordClosed(now, false, now - run.admittedAt >= this.config.slowCallDurationMs, run.call.scope);
     } else {

@@ -48,21 +48,28 @@ export class Chain {
    * state lives in the run itself.
    */
   readonly runEnd: Int32Array;
+  /** `timed[i]`: 1 when a stage of the inline run starting at `i` times calls with `performance.now()`. */
+  readonly timed: Uint8Array;
 
   constructor(readonly stages: readonly Stage[]) {
     this.runEnd = new Int32Array(stages.length + 1);
+    this.timed = new Uint8Array(stages.length + 1);
     for (let start = 0; start <= stages.length; start++) {
       let end = start;
       let kinds = 0;
+      let timed = 0;
       while (end < stages.length) {
-        const kind = stages[end]?.inline;
+        const stage = stages[end] as Stage;
+        const kind = stage.inline;
         if (kind === undefined) break;
         const bit = kind === 'permit' ? 0 : kind === 'breaker' ? 1 : 2;
         if ((kinds & bit) !== 0) break;
         kinds |= bit;
+        if ((stage as InlineStage).onSystemClock) timed = 1;
         end++;
       }
       this.runEnd[start] = end;
+      this.timed[start] = timed;
     }
   }
 }

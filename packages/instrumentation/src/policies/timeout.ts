@@ -3,7 +3,7 @@ import { TimeoutError } from '../errors.js';
 import type { Endpoint } from '../telemetry/callScope.js';
 import { endpointFor } from '../telemetry/callScope.js';
 import { type DeadlineScheduler, type DeadlineSlot, type Lane, schedulerFor } from './deadlineScheduler.js';
-import { type DeadlineStage, ENTERED, type InlineRun, type InlineStage, REJECTED, type Verdict } from './inlineRun.js';
+import { type DeadlineStage, ENTERED, type InlineRun, type InlineStage, type Verdict } from './inlineRun.js';
 import { checkNumber, checkOptionalName } from './optionChecks.js';
 import { type Call, type Chain, chainOf, executeChain, isNeverSignal, type Policy, type Task } from './policy.js';
 
@@ -28,7 +28,7 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
   readonly dependency: string | undefined;
   private readonly scheduler: DeadlineScheduler;
   private readonly lane: Lane;
-  private readonly onSystemClock: boolean;
+  readonly onSystemClock: boolean;
   private readonly chain: Chain = chainOf([this]);
   private readonly endpoint: Endpoint | undefined;
 
@@ -52,20 +52,17 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
    * no object is allocated per call beyond the run itself.
    */
   enter(run: InlineRun<unknown>, index: number): Verdict {
-    const signal = run.signal;
-    const never = isNeverSignal(signal);
-    if (!never && signal.aborted) return rejectAborted(run, signal);
     run.barrier = index;
     run.deadlineStage = this;
     const slot = this.scheduler.addToLane(
       this.lane,
-      this.onSystemClock ? run.startTime() : this.scheduler.clock.now(),
+      this.onSystemClock ? run.started : this.scheduler.clock.now(),
       run,
     );
     // No caller signal to link: share the slot's signal (one AbortController
     // per duration quantum instead of one per call).
-    if (never) run.signal = slot.signal();
-    else link(run, signal);
+    if (isNeverSignal(run.signal)) run.signal = slot.signal();
+    else link(run, run.signal);
     return ENTERED;
   }
 
@@ -99,11 +96,6 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
   runStage<T>(call: Call<T>, index: number, signal: AbortSignal): Promise<T> {
     return call.invoke(index, signal);
   }
-}
-
-function rejectAborted(run: InlineRun<unknown>, signal: AbortSignal): Verdict {
-  run.call.failFast(Promise.reject(signal.reason), signal.reason);
-  return REJECTED;
 }
 
 /** The call gets a signal of its own that the caller's signal aborts too. */
