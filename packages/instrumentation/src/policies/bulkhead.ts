@@ -88,7 +88,8 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
   readonly queueWait: FixedHistogram;
   readonly rejections: FixedCounter;
   private readonly scheduler: DeadlineScheduler;
-  private readonly chain: Chain = chainOf([this]);
+  /** Built last in the constructor: the chain reads what the stage is (`Chain.timed`). */
+  private readonly chain: Chain;
   private readonly endpoint: Endpoint | undefined;
   active = 0;
   queued = 0;
@@ -125,6 +126,7 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     this.queueWait = new FixedHistogram(this.gaugeAttributes);
     this.rejections = new FixedCounter(this.gaugeAttributes);
     registerBulkhead(this);
+    this.chain = chainOf([this]);
     registerTelemetry();
   }
 

@@ -72,7 +72,8 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
   readonly stateAttributes: readonly (readonly [string, Attributes])[];
   private readonly config: BreakerConfig;
   private readonly window: SlidingWindow;
-  private readonly chain: Chain = chainOf([this]);
+  /** Built last in the constructor: the chain reads what the stage is (`Chain.timed`). */
+  private readonly chain: Chain;
   /** The clock is `performance.now()`: an inline run's shared readings can stand in for it. */
   readonly onSystemClock: boolean;
   private readonly endpoint: Endpoint | undefined;
@@ -113,6 +114,7 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
     this.gaugeAttributes = Object.freeze(base);
     this.stateAttributes = STATES.map((state) => [state, Object.freeze({ ...base, [ATTR.BREAKER_STATE]: state })]);
     registerBreaker(this);
+    this.chain = chainOf([this]);
     registerTelemetry();
   }
 
@@ -150,15 +152,23 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
    * outcome.
    */
   enter(run: InlineRun<unknown>): Verdict {
-    const scope = run.call.scope;
+    // Closed: nothing to decide. Every other state, and span annotation
+    // (which unsampled calls skip), is out of line to keep this small for V8.
+    if (this.current !== 'closed') return this.enterOtherwise(run);
+    run.generation = this.generation;
+    run.admittedAt = this.onSystemClock ? run.started : this.config.clock.now();
+    if (run.call.scope?.target !== undefined) this.annotate(run.call.scope.target);
+    return ENTERED;
+  }
+
+  private enterOtherwise(run: InlineRun<unknown>): Verdict {
+    const call = run.call;
     const now = this.onSystemClock ? run.started : this.config.clock.now();
-    // Closed: nothing to decide. Everything else (and span annotation, which
-    // unsampled calls skip) stays out of line to keep this small for V8.
-    const generation = this.current === 'closed' ? this.generation : this.admit(now, scope);
-    if (scope?.target !== undefined) this.annotate(scope.target);
+    const generation = this.admit(now, call.scope);
+    if (call.scope?.target !== undefined) this.annotate(call.scope.target);
     // Fast fail: no async frame, no stack, the function is never called.
     if (generation === REJECTED) {
-      run.call.failFast(this.rejection(), this.rejectedError);
+      call.failFast(this.rejection(), this.rejectedError);
       return RUN_REJECTED;
     }
     run.generation = this.current === 'disabled' ? UNRECORDED : generation;
@@ -167,13 +177,18 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
   }
 
   exit(run: InlineRun<unknown>, error: unknown, threw: boolean): boolean {
-    const generation = run.generation;
-    if (generation === UNRECORDED) return true;
-    const now = this.onSystemClock ? run.ended : this.config.clock.now();
-    if (!threw && generation === this.generation && this.current === 'closed') {
+    if (!threw && run.generation === this.generation && this.current === 'closed') {
+      const now = this.onSystemClock ? run.ended : this.config.clock.now();
       this.recordClosed(now, false, now - run.admittedAt >= this.config.slowCallDurationMs, run.call.scope);
-    } else {
-      this.settle(generation, run.admittedAt, now, error, threw, run.call.scope);
+    } else if (run.generation !== UNRECORDED) {
+      this.settle(
+        run.generation,
+        run.admittedAt,
+        this.onSystemClock ? run.ended : this.config.clock.now(),
+        error,
+        threw,
+        run.call.scope,
+      );
     }
     return true;
   }

@@ -166,13 +166,14 @@ export class Call<T> {
     // dependency executed synchronously inside it joins this call instead of
     // opening a second one (see callScope.ts).
     const previous = enterScope(this.scope);
+    let result: Promise<T>;
     try {
-      return this.fn(signal);
+      result = this.fn(signal);
     } catch (error) {
-      return Promise.reject(error);
-    } finally {
-      leaveScope(previous);
+      result = Promise.reject(error);
     }
+    leaveScope(previous);
+    return result;
   }
 }
 

@@ -114,7 +114,8 @@ class Retry implements RetryPolicy, Stage {
   private readonly budget: RetryBudget | undefined;
   private readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined;
   private readonly random: () => number;
-  private readonly chain: Chain = chainOf([this]);
+  /** Built last in the constructor: the chain reads what the stage is (`Chain.timed`). */
+  private readonly chain: Chain;
   private readonly endpoint: Endpoint | undefined;
   private readonly ownAttributes: Readonly<Record<Outcome, Attributes>>;
   private readonly giveUpListeners = new Set<(event: GiveUpEvent) => void>();
@@ -137,6 +138,7 @@ class Retry implements RetryPolicy, Stage {
     this.dependency = checkOptionalName(P, 'dependency', options.dependency);
     this.endpoint = this.dependency === undefined ? undefined : endpointFor(this.dependency, 'execute');
     this.ownAttributes = outcomeAttributes(this.dependency);
+    this.chain = chainOf([this]);
   }
 
   execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {

@@ -29,7 +29,8 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
   private readonly scheduler: DeadlineScheduler;
   private readonly lane: Lane;
   readonly onSystemClock: boolean;
-  private readonly chain: Chain = chainOf([this]);
+  /** Built last in the constructor: the chain reads what the stage is (`Chain.timed`). */
+  private readonly chain: Chain;
   private readonly endpoint: Endpoint | undefined;
 
   constructor(options: TimeoutOptions) {
@@ -40,6 +41,7 @@ class Timeout implements TimeoutPolicy, InlineStage, DeadlineStage {
     this.lane = this.scheduler.lane(this.ms);
     this.onSystemClock = clock === systemClock;
     this.endpoint = this.dependency === undefined ? undefined : endpointFor(this.dependency, 'execute');
+    this.chain = chainOf([this]);
   }
 
   execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {

@@ -48,12 +48,14 @@ let lastAnswer: SpanContext | undefined;
  * too; a malformed id would start a new root there). @internal
  */
 export function skippedUnder(ctx: Context): SpanContext | undefined {
-  if (!tracingOptions.inheritUnsampledParent) return undefined;
   // Contexts are immutable: the calls a request makes share one, so the
   // answer for the last one asked about is kept (a span-context lookup and
   // four checks per call otherwise).
-  if (ctx === lastContext) return lastAnswer;
-  const parent = trace.getSpanContext(ctx);
+  return ctx === lastContext ? lastAnswer : decideFor(ctx);
+}
+
+function decideFor(ctx: Context): SpanContext | undefined {
+  const parent = tracingOptions.inheritUnsampledParent ? trace.getSpanContext(ctx) : undefined;
   lastAnswer =
     parent !== undefined &&
     (parent.traceFlags & TraceFlags.SAMPLED) === 0 &&
