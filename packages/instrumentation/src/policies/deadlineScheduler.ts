@@ -35,7 +35,7 @@ export class DeadlineSlot {
 
   /** The signal shared by the slot's calls; created on first request. */
   signal(): AbortSignal {
-    if (this.controller === undefined) this.controller = new AbortController();
+    if (this.controller === undefined) this.controller = spareController();
     return this.controller.signal;
   }
 
@@ -43,6 +43,32 @@ export class DeadlineSlot {
   abort(reason: unknown): void {
     this.controller?.abort(reason);
   }
+}
+
+/**
+ * AbortControllers made ahead of need, off the call path. Code V8 optimizes
+ * with `new AbortController()` inlined embeds the maps of the signal being
+ * built, and every AbortSignal has a map of its own (Node makes them
+ * dictionary objects): when that signal dies, a full GC deoptimizes the
+ * whole call path. Making them in a microtask keeps that code out of the
+ * hot functions; the fallback only runs in bursts that empty the stock.
+ */
+const spares: AbortController[] = [];
+const SPARES = 8;
+let restocking = false;
+
+function spareController(): AbortController {
+  const controller = spares.pop();
+  if (!restocking && spares.length < SPARES / 2) {
+    restocking = true;
+    queueMicrotask(restock);
+  }
+  return controller ?? new AbortController();
+}
+
+function restock(): void {
+  restocking = false;
+  while (spares.length < SPARES) spares.push(new AbortController());
 }
 
 /** The pending deadlines of one duration, in order. @internal */

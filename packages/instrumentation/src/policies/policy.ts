@@ -81,8 +81,7 @@ export function chainOf(stages: readonly Stage[]): Chain {
 
 const NEVER_MARK = Symbol('faultline.neverSignal');
 const NEVER_REUSE = 1024;
-let never = freshNeverSignal();
-let neverUses = 0;
+const neverState = { signal: freshNeverSignal(), uses: 0 };
 
 function freshNeverSignal(): AbortSignal {
   const signal = new AbortController().signal;
@@ -95,19 +94,24 @@ function freshNeverSignal(): AbortSignal {
  * Creating an `AbortController` costs ~1.7 µs here, so one is shared by up to
  * 1024 calls; it is replaced after that so listeners a task adds and never
  * removes are collected with it instead of piling up on one global signal.
+ * The replacement is made in a microtask: inlined into the call path, the
+ * construction's maps (each AbortSignal has its own) made every full GC
+ * deoptimize that path (see `spareController` in deadlineScheduler.ts).
  * @internal
  */
 export function neverSignal(): AbortSignal {
-  if (++neverUses > NEVER_REUSE) {
-    never = freshNeverSignal();
-    neverUses = 1;
-  }
-  return never;
+  if (++neverState.uses === NEVER_REUSE) queueMicrotask(replaceNeverSignal);
+  return neverState.signal;
+}
+
+function replaceNeverSignal(): void {
+  neverState.signal = freshNeverSignal();
+  neverState.uses = 0;
 }
 
 /** Whether `signal` came from {@link neverSignal} (no caller signal to link). @internal */
 export function isNeverSignal(signal: AbortSignal): boolean {
-  return signal === never || (signal as unknown as Record<symbol, unknown>)[NEVER_MARK] === true;
+  return signal === neverState.signal || (signal as unknown as Record<symbol, unknown>)[NEVER_MARK] === true;
 }
 
 /**
