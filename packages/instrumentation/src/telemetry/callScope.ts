@@ -95,6 +95,8 @@ export class Endpoint {
   readonly durationAttributes: Readonly<Record<Outcome, Attributes>>;
   /** The pre-aggregated duration series of the dependency, by outcome. */
   readonly durations: Readonly<Record<Outcome, FixedHistogram>>;
+  /** `durations.success`, the series nearly every call records into. */
+  readonly successDurations: FixedHistogram;
 
   constructor(
     readonly dependency: string,
@@ -113,6 +115,7 @@ export class Endpoint {
     }
     this.durationAttributes = Object.freeze(byOutcome);
     this.durations = durationSeries(dependency);
+    this.successDurations = this.durations[OUTCOME.SUCCESS];
     // Calls on the pre-aggregated route never look the MeterProvider up, so
     // the gauges are registered with the current one now (and by the
     // producer's collections after that).
@@ -183,10 +186,17 @@ function setPeerService(span: Span, dependency: string): void {
 export function finishCall(scope: CallScope, threw: boolean, error: unknown, startedAt: number, endedAt: number): void {
   const endpoint = scope.endpoint;
   endpoint.inflight.value--;
-  const outcome = threw ? outcomeOf(error) : OUTCOME.SUCCESS;
   const seconds = (endedAt - startedAt) / 1000;
   // The package's own series cannot throw; the producer that exports them
   // also keeps the gauges registered with the current MeterProvider.
+  if (!threw && metricRoute.preAggregated && scope.span === NOOP_SPAN) endpoint.successDurations.record(seconds);
+  else finishOtherwise(scope, threw, error, seconds);
+}
+
+/** A failed call, the API metric route, or a call with a span to end. */
+function finishOtherwise(scope: CallScope, threw: boolean, error: unknown, seconds: number): void {
+  const endpoint = scope.endpoint;
+  const outcome = threw ? outcomeOf(error) : OUTCOME.SUCCESS;
   if (metricRoute.preAggregated) endpoint.durations[outcome].record(seconds);
   else recordThroughApi(endpoint, outcome, seconds);
   const span = scope.span;
