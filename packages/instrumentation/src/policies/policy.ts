@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { CallScope, Endpoint } from '../telemetry/callScope.js';
 import { enterScope, joinableScope, leaveScope, NOOP_SPAN, runAsCall } from '../telemetry/callScope.js';
+import { keepCallShapes } from './callShapes.js';
 import { type InlineStage, runInline } from './inlineRun.js';
 
 /** The unit of work a policy guards: receives the signal to honour, returns a promise. */
@@ -81,7 +82,9 @@ export function chainOf(stages: readonly Stage[]): Chain {
 
 const NEVER_MARK = Symbol('faultline.neverSignal');
 const NEVER_REUSE = 1024;
-const neverState = { signal: freshNeverSignal(), uses: 0 };
+// The first replacement comes early: it also rebuilds the kept call shapes
+// (callShapes.ts) once the first calls have settled their field types.
+const neverState = { signal: freshNeverSignal(), uses: NEVER_REUSE - 64 };
 
 function freshNeverSignal(): AbortSignal {
   const signal = new AbortController().signal;
@@ -107,6 +110,7 @@ export function neverSignal(): AbortSignal {
 function replaceNeverSignal(): void {
   neverState.signal = freshNeverSignal();
   neverState.uses = 0;
+  keepCallShapes();
 }
 
 /** Whether `signal` came from {@link neverSignal} (no caller signal to link). @internal */

@@ -124,6 +124,12 @@ export class Endpoint {
 }
 
 const endpoints = new Map<string, Map<string, Endpoint>>();
+let lastEndpoint: Endpoint | undefined;
+
+/** Some endpoint made so far, if any (for callShapes.ts). @internal */
+export function anyEndpoint(): Endpoint | undefined {
+  return lastEndpoint;
+}
 
 /** The shared {@link Endpoint} of a dependency and operation. @internal */
 export function endpointFor(dependency: string, operation: string): Endpoint {
@@ -136,6 +142,7 @@ export function endpointFor(dependency: string, operation: string): Endpoint {
   if (endpoint === undefined) {
     endpoint = new Endpoint(dependency, operation);
     byOperation.set(operation, endpoint);
+    lastEndpoint = endpoint;
   }
   return endpoint;
 }
