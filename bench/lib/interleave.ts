@@ -57,8 +57,10 @@ function turnEventLoop(): Promise<void> {
 
 /**
  * Calls run untimed between the full GC and the timed sample. In V8 a full
- * (mark-compact) GC deoptimizes optimized async code ("weak objects", see
- * `--trace-deopt`): a plain `await` loop runs ≈ 3× slower for its first few
+ * (mark-compact) GC deoptimizes optimized code that embeds a hidden class no
+ * live object has any more ("weak objects", see `--trace-deopt`; Faultline
+ * avoids it since 2026-12-04, see its callShapes.ts, peers may not): a plain
+ * `await` loop runs ≈ 3× slower for its first few
  * thousand calls after one, and Faultline's bulkhead+breaker+timeout with the
  * OTel SDK ran at 9.4, 8.3, 5.0 and 1.8 µs per call over its first four
  * thousand-call pairs before settling at 1.2 µs. What re-optimization needs is
