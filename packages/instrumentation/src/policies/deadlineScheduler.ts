@@ -68,7 +68,12 @@ function spareController(): AbortController {
 
 function restock(): void {
   restocking = false;
-  while (spares.length < SPARES) spares.push(new AbortController());
+  while (spares.length < SPARES) {
+    const controller = new AbortController();
+    // Node makes a controller's signal on first read of `signal`: made here, not in the call path.
+    void controller.signal;
+    spares.push(controller);
+  }
 }
 
 /** The pending deadlines of one duration, in order. @internal */
