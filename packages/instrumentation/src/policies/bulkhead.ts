@@ -1,9 +1,9 @@
-import { type Attributes, diag } from '@opentelemetry/api';
+import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { type Clock, systemClock } from '../clock.js';
 import { BulkheadRejectedError } from '../errors.js';
-import { type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
+import { type Endpoint, endpointFor } from '../telemetry/callScope.js';
 import { FixedCounter, FixedHistogram } from '../telemetry/fixedHistogram.js';
-import { instruments, registerTelemetry } from '../telemetry/instruments.js';
+import { instruments } from '../telemetry/instruments.js';
 import { metricRoute } from '../telemetry/metricRoute.js';
 import { ATTR } from '../telemetry/names.js';
 import { type BulkheadGaugeSource, registerBulkhead } from '../telemetry/registry.js';
@@ -127,7 +127,6 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     this.rejections = new FixedCounter(this.gaugeAttributes);
     registerBulkhead(this);
     this.chain = chainOf([this]);
-    registerTelemetry();
   }
 
   execute<T>(fn: Task<T>, signal?: AbortSignal): Promise<T> {
@@ -142,7 +141,8 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
   enter(run: InlineRun<unknown>): Verdict {
     if (this.active < this.maxConcurrent) {
       this.active++;
-      if (run.call.scope?.target !== undefined) this.annotate(run.call.scope, 0);
+      const span = run.call.scope?.target;
+      if (span !== undefined) this.annotate(span, 0);
       return ENTERED;
     }
     if (this.queued < this.maxQueue) return DEFER;
@@ -166,7 +166,8 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
   }
 
   private reject<T>(call: Call<T>): Promise<never> {
-    this.annotate(call.scope, 0);
+    const span = call.scope?.target;
+    if (span !== undefined) this.annotate(span, 0);
     this.countRejection();
     const error = BulkheadRejectedError.create(this.name, 'queue_full');
     return call.failFast(Promise.reject(error), error);
@@ -177,7 +178,8 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     // `await` runs in this call's own async context, so trace context is
     // kept (the call is not run from the stack of the call that released).
     const waitedMs = await this.enqueue(signal);
-    this.annotate(call.scope, waitedMs);
+    const span = call.scope?.target;
+    if (span !== undefined) this.annotate(span, waitedMs);
     if (signal.aborted) {
       this.release();
       throw signal.reason;
@@ -249,9 +251,8 @@ class Pool implements Bulkhead, InlineStage, BulkheadGaugeSource {
     return true;
   }
 
-  private annotate(scope: CallScope | undefined, waitedMs: number): void {
-    const span = scope?.target;
-    if (span === undefined) return;
+  /** The bulkhead and the call's queue wait, on its span (unsampled calls have none). */
+  private annotate(span: Span, waitedMs: number): void {
     span.setAttribute(ATTR.BULKHEAD_NAME, this.name);
     span.setAttribute(ATTR.BULKHEAD_QUEUE_WAIT, waitedMs / 1000);
   }

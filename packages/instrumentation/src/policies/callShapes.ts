@@ -18,6 +18,8 @@ import { BoundaryCall, Call, type Chain, chainOf, neverSignal } from './policy.j
  * @internal
  */
 const kept: object[] = [];
+// Its own empty chain: compose.ts's is made while this module's import cycle
+// through policy.ts is still loading.
 let chain: Chain | undefined;
 
 const idle = async (): Promise<undefined> => undefined;

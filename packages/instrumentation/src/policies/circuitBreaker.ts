@@ -2,7 +2,7 @@ import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { systemClock } from '../clock.js';
 import { BrokenCircuitError, BulkheadRejectedError } from '../errors.js';
 import { ambientScope, type CallScope, type Endpoint, endpointFor } from '../telemetry/callScope.js';
-import { instruments, registerTelemetry } from '../telemetry/instruments.js';
+import { instruments } from '../telemetry/instruments.js';
 import { ATTR, EVENT } from '../telemetry/names.js';
 import { type BreakerGaugeSource, registerBreaker } from '../telemetry/registry.js';
 import { type BreakerConfig, breakerConfig, type CircuitBreakerOptions } from './circuitBreakerOptions.js';
@@ -115,7 +115,6 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
     this.stateAttributes = STATES.map((state) => [state, Object.freeze({ ...base, [ATTR.BREAKER_STATE]: state })]);
     registerBreaker(this);
     this.chain = chainOf([this]);
-    registerTelemetry();
   }
 
   get state(): BreakerState {
@@ -156,14 +155,14 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
     // (which unsampled calls skip), is out of line to keep this small for V8.
     if (this.current !== 'closed') return this.enterOtherwise(run);
     run.generation = this.generation;
-    run.admittedAt = this.onSystemClock ? run.started : this.config.clock.now();
+    run.admittedAt = this.timeOf(run.started);
     if (run.call.scope?.target !== undefined) this.annotate(run.call.scope.target);
     return ENTERED;
   }
 
   private enterOtherwise(run: InlineRun<unknown>): Verdict {
     const call = run.call;
-    const now = this.onSystemClock ? run.started : this.config.clock.now();
+    const now = this.timeOf(run.started);
     const generation = this.admit(now, call.scope);
     if (call.scope?.target !== undefined) this.annotate(call.scope.target);
     // Fast fail: no async frame, no stack, the function is never called.
@@ -177,20 +176,19 @@ class Breaker implements CircuitBreaker, InlineStage, BreakerGaugeSource {
   }
 
   exit(run: InlineRun<unknown>, error: unknown, threw: boolean): boolean {
-    if (!threw && run.generation === this.generation && this.current === 'closed') {
-      const now = this.onSystemClock ? run.ended : this.config.clock.now();
+    const generation = run.generation;
+    if (!threw && generation === this.generation && this.current === 'closed') {
+      const now = this.timeOf(run.ended);
       this.recordClosed(now, false, now - run.admittedAt >= this.config.slowCallDurationMs, run.call.scope);
-    } else if (run.generation !== UNRECORDED) {
-      this.settle(
-        run.generation,
-        run.admittedAt,
-        this.onSystemClock ? run.ended : this.config.clock.now(),
-        error,
-        threw,
-        run.call.scope,
-      );
+    } else if (generation !== UNRECORDED) {
+      this.settle(generation, run.admittedAt, this.timeOf(run.ended), error, threw, run.call.scope);
     }
     return true;
+  }
+
+  /** Now, on the breaker's clock: the run's shared `reading` when that clock is `performance.now()`. */
+  private timeOf(reading: number): number {
+    return this.onSystemClock ? reading : this.config.clock.now();
   }
 
   /** The state a call is admitted in, on its span. */

@@ -144,12 +144,7 @@ export class DeadlineScheduler {
 
   /** Registers `entry` to expire `durationMs` from now; returns its slot. */
   add(durationMs: number, entry: DeadlineEntry): DeadlineSlot {
-    return this.addAt(this.clock.now(), durationMs, entry);
-  }
-
-  /** As {@link add}, with the scheduler clock's current time `now` already read by the caller. */
-  addAt(now: number, durationMs: number, entry: DeadlineEntry): DeadlineSlot {
-    return this.addToLane(this.lane(durationMs), now, entry);
+    return this.addToLane(this.lane(durationMs), this.clock.now(), entry);
   }
 
   /** The lane of one duration, for callers that always use the same one (lanes live as long as the scheduler). */
@@ -162,7 +157,7 @@ export class DeadlineScheduler {
     return lane;
   }
 
-  /** As {@link addAt}, on a lane from {@link lane}. */
+  /** As {@link add}, on a lane from {@link lane}, with the scheduler clock's time `now` already read by the caller. */
   addToLane(lane: Lane, now: number, entry: DeadlineEntry): DeadlineSlot {
     const deadline = Math.ceil((now + lane.durationMs) / lane.quantum) * lane.quantum;
     const slots = lane.slots;

@@ -183,7 +183,7 @@ export function runInline<T>(
 ): Promise<T> {
   // Checked once here rather than by each stage: nothing the stages do
   // synchronously aborts it.
-  if (!isNeverSignal(signal) && signal.aborted) return rejectAborted(call, start, signal, startedAt, finishesCall);
+  if (!isNeverSignal(signal) && signal.aborted) return rejectAborted(call, signal, startedAt, finishesCall);
   const run = new InlineRun(call, start, signal, startedAt, finishesCall);
   const stages = call.chain.stages;
   for (let index = start; index < end; index++) {
@@ -191,10 +191,24 @@ export function runInline<T>(
     if (verdict !== ENTERED) return divert(run, index, verdict);
     run.entered = index + 1;
   }
+  return runBelow(run, end, false);
+}
+
+/**
+ * The rest of the chain below the stages entered: from stage `index` on
+ * (`deferred`: stage `index` answered DEFER and runs its own way), then the
+ * run's exits when it settles.
+ */
+function runBelow<T>(run: InlineRun<T>, index: number, deferred: boolean): Promise<T> {
+  const call = run.call;
   // Made before anything below runs: a caller's abort during the call must find it.
   const promise = run.barrier >= 0 ? pendingPromise(run) : undefined;
-  const inner = call.invoke(end, run.signal);
-  if (inner === call.failedFast) return failedBelow(run, inner, promise);
+  const inner = deferred ? call.runStageAt(index, run.signal) : call.invoke(index, run.signal);
+  if (inner === call.failedFast) {
+    // Rejected below without running: every exit now, and pass the rejection up as it is.
+    if (run.complete(call.failedFastError, true) && promise !== undefined) run.outerSettled = true;
+    return inner;
+  }
   if (promise === undefined) return settle(run, inner);
   forward(run, inner);
   return promise;
@@ -203,35 +217,20 @@ export function runInline<T>(
 /** The caller's signal was aborted before the run: nothing is entered, the call ends with its reason. */
 function rejectAborted<T>(
   call: Call<T>,
-  start: number,
   signal: AbortSignal,
   startedAt: number,
   finishesCall: boolean,
 ): Promise<never> {
   const rejection = call.failFast(Promise.reject(signal.reason), signal.reason);
-  new InlineRun(call, start, signal, startedAt, finishesCall).complete(signal.reason, true);
+  if (finishesCall) finishCall(call.scope as CallScope, true, signal.reason, startedAt, performance.now());
   return rejection;
 }
 
 /** Stage `index` rejected the call, or must continue it asynchronously (a queued bulkhead). */
 function divert<T>(run: InlineRun<T>, index: number, verdict: Verdict): Promise<T> {
-  const call = run.call;
-  if (verdict === REJECTED) {
-    run.complete(call.failedFastError, true);
-    return call.failedFast as Promise<never>;
-  }
-  const promise = run.barrier >= 0 ? pendingPromise(run) : undefined;
-  const inner = call.runStageAt(index, run.signal);
-  if (inner === call.failedFast) return failedBelow(run, inner, promise);
-  if (promise === undefined) return settle(run, inner);
-  forward(run, inner);
-  return promise;
-}
-
-/** Rejected below without running: every exit now, and pass the rejection up as it is. */
-function failedBelow<T>(run: InlineRun<T>, inner: Promise<T>, promise: Promise<T> | undefined): Promise<T> {
-  if (run.complete(run.call.failedFastError, true) && promise !== undefined) run.outerSettled = true;
-  return inner;
+  if (verdict === DEFER) return runBelow(run, index, true);
+  run.complete(run.call.failedFastError, true);
+  return run.call.failedFast as Promise<never>;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 import { runInline } from '../policies/inlineRun.js';
 import type { BoundaryCall } from '../policies/policy.js';
 import type { FixedHistogram } from './fixedHistogram.js';
-import { callTracer, instruments, registerTelemetry } from './instruments.js';
+import { callTracer, instruments } from './instruments.js';
 import { metricRoute } from './metricRoute.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 import { outcomeOf } from './outcome.js';
@@ -116,10 +116,6 @@ export class Endpoint {
     this.durationAttributes = Object.freeze(byOutcome);
     this.durations = durationSeries(dependency);
     this.successDurations = this.durations[OUTCOME.SUCCESS];
-    // Calls on the pre-aggregated route never look the MeterProvider up, so
-    // the gauges are registered with the current one now (and by the
-    // producer's collections after that).
-    registerTelemetry();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { type FixedCounter, FixedHistogram } from './fixedHistogram.js';
+import { registerTelemetry } from './instruments.js';
 import { ATTR, OUTCOME, type Outcome } from './names.js';
 
 /**
@@ -45,14 +46,20 @@ const bulkheads = new Set<WeakRef<BulkheadGaugeSource>>();
 const inflight = new Map<string, InflightCounter>();
 const durations = new Map<string, Readonly<Record<Outcome, FixedHistogram>>>();
 
+// A new gauge source registers the gauges with the current MeterProvider:
+// calls on the pre-aggregated route never look the provider up (the
+// producer's collections follow a provider registered later).
+
 /** @internal */
 export function registerBreaker(source: BreakerGaugeSource): void {
   breakers.add(new WeakRef(source));
+  registerTelemetry();
 }
 
 /** @internal */
 export function registerBulkhead(source: BulkheadGaugeSource): void {
   bulkheads.add(new WeakRef(source));
+  registerTelemetry();
 }
 
 /** The in-flight counter of `dependency`, created on first use. @internal */
@@ -61,6 +68,7 @@ export function inflightCounter(dependency: string): InflightCounter {
   if (counter === undefined) {
     counter = { value: 0, attributes: Object.freeze({ [ATTR.PEER_SERVICE]: dependency }) };
     inflight.set(dependency, counter);
+    registerTelemetry();
   }
   return counter;
 }
