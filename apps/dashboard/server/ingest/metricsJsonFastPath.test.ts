@@ -3,18 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS } from './decodeContext';
 import { fastMetricsJson } from './metricsJsonFastPath';
 import { decodeMetricsJson, metricsFromJsonValue } from './otlpJson';
-import { agreementWith } from './testSupport/fastPathAgreement';
+import { agreementProperties, agreementWith, json } from './testSupport/fastPathAgreement';
 import { type CaptureServer, exportSampleMetrics, startCaptureServer } from './testSupport/otelExport';
-import {
-  attributes,
-  corrupt,
-  corruption,
-  double,
-  plainAttributes,
-  plainText,
-  text,
-  uint64,
-} from './testSupport/otlpJsonArbitraries';
+import { attributes, double, plainAttributes, plainText, text, uint64 } from './testSupport/otlpJsonArbitraries';
 
 /** The fast path either gives up or agrees with the walk exactly. */
 const expectAgreement = agreementWith(fastMetricsJson, metricsFromJsonValue);
@@ -23,8 +14,6 @@ const expectAgreement = agreementWith(fastMetricsJson, metricsFromJsonValue);
 function deeplyNested(depth: number): unknown {
   return depth === 0 ? { intValue: 1 } : { arrayValue: { values: [deeplyNested(depth - 1)] } };
 }
-
-const json = (value: unknown, indent?: number) => Buffer.from(JSON.stringify(value, null, indent));
 
 function request(metrics: unknown[], resourceAttributes: unknown[] = []): unknown {
   return {
@@ -179,34 +168,7 @@ describe('fastMetricsJson', () => {
     expect(decodeMetricsJson(body, { maxAttributes: 1 }).limited?.droppedAttributes).toBe(1);
   });
 
-  it('agrees with the walk on generated requests', () => {
-    fc.assert(
-      fc.property(requestArbitrary, fc.boolean(), (value, pretty) => {
-        expectAgreement(json(value, pretty ? 2 : undefined));
-      }),
-      { numRuns: 400 },
-    );
-  });
-
-  it('takes the plain generated requests (it does not just give up)', () => {
-    let taken = 0;
-    fc.assert(
-      fc.property(plainRequestArbitrary, (value) => {
-        if (expectAgreement(json(value)) !== undefined) taken++;
-      }),
-      { numRuns: 200 },
-    );
-    expect(taken).toBe(200);
-  });
-
-  it('never accepts a corrupted body the walk would not', () => {
-    fc.assert(
-      fc.property(plainRequestArbitrary, corruption, (value, edits) => {
-        expectAgreement(corrupt(json(value), edits));
-      }),
-      { numRuns: 400 },
-    );
-  });
+  agreementProperties(expectAgreement, () => ({ requests: requestArbitrary, plainRequests: plainRequestArbitrary }));
 });
 
 // ── generated requests ───────────────────────────────────────────────────────

@@ -2,17 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS } from './decodeContext';
 import { decodeTracesJson, tracesFromJsonValue } from './otlpJson';
-import { agreementWith } from './testSupport/fastPathAgreement';
+import { agreementProperties, agreementWith, json } from './testSupport/fastPathAgreement';
 import { type CaptureServer, exportSampleTraces, startCaptureServer } from './testSupport/otelExport';
-import {
-  attributes,
-  corrupt,
-  corruption,
-  plainAttributes,
-  plainText,
-  text,
-  uint64,
-} from './testSupport/otlpJsonArbitraries';
+import { attributes, plainAttributes, plainText, text, uint64 } from './testSupport/otlpJsonArbitraries';
 import { fastTracesJson } from './tracesJsonFastPath';
 
 /** The fast path either gives up or agrees with the walk exactly. */
@@ -24,8 +16,6 @@ function nestedKvlist(depth: number): unknown {
     ? { boolValue: true }
     : { kvlistValue: { values: [{ key: 'k', value: nestedKvlist(depth - 1) }] } };
 }
-
-const json = (value: unknown, indent?: number) => Buffer.from(JSON.stringify(value, null, indent));
 
 const TRACE_ID = '5B8EFFF798038103D269B633813FC60C';
 const SPAN_ID = 'EEE19B7EC3C1B174';
@@ -117,34 +107,7 @@ describe('fastTracesJson', () => {
     expect(decodeTracesJson(events, { maxEventsPerSpan: 1 }).limited?.droppedEvents).toBe(1);
   });
 
-  it('agrees with the walk on generated requests', () => {
-    fc.assert(
-      fc.property(requestArbitrary, fc.boolean(), (value, pretty) => {
-        expectAgreement(json(value, pretty ? 2 : undefined));
-      }),
-      { numRuns: 400 },
-    );
-  });
-
-  it('takes the plain generated requests (it does not just give up)', () => {
-    let taken = 0;
-    fc.assert(
-      fc.property(plainRequestArbitrary, (value) => {
-        if (expectAgreement(json(value)) !== undefined) taken++;
-      }),
-      { numRuns: 200 },
-    );
-    expect(taken).toBe(200);
-  });
-
-  it('never accepts a corrupted body the walk would not', () => {
-    fc.assert(
-      fc.property(plainRequestArbitrary, corruption, (value, edits) => {
-        expectAgreement(corrupt(json(value), edits));
-      }),
-      { numRuns: 400 },
-    );
-  });
+  agreementProperties(expectAgreement, () => ({ requests: requestArbitrary, plainRequests: plainRequestArbitrary }));
 });
 
 // ── generated requests ───────────────────────────────────────────────────────
