@@ -14,21 +14,14 @@ import CircuitBreaker from 'opossum';
 import { type Measurement, measureInterleaved, pairedDifference, pairedRatio } from '../lib/interleave.js';
 import { formatBytes, formatNumber, formatRange, formatRatio } from '../lib/stats.js';
 import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
-import { CONFIG, type ContestantSpec } from './instrumentation/contestant.js';
+import { CONFIG, type ContestantSpec, type Path } from './instrumentation/contestant.js';
 import { faultlineContestants } from './instrumentation/faultline.js';
 import { bytesPerInstance, type Flatness, heapAcrossCalls, type PerInstance } from './instrumentation/memory.js';
 import { NAMES } from './instrumentation/names.js';
+import { measureInNursery, NURSERIES } from './instrumentation/nursery.js';
 import { measureSection, SECTIONS, type Section } from './instrumentation/paths.js';
-import {
-  bare,
-  cockatielBreakerOnly,
-  cockatielBulkheadBreaker,
-  cockatielBulkheadBreakerTimeout,
-  cockatielTimeoutDefault,
-  cockatielTimeoutNoAbort,
-  opossumNoTimeout,
-  opossumWithTimeout,
-} from './instrumentation/peers.js';
+import { contestantSpecs } from './instrumentation/roster.js';
+import { measureOptions } from './instrumentation/sampling.js';
 import { sdkFloorContestants } from './instrumentation/sdkFloor.js';
 import { METRIC_EXPORT_INTERVAL_MS, startBenchTelemetry } from './instrumentation/telemetry.js';
 import {
@@ -42,12 +35,6 @@ import { work } from './instrumentation/work.js';
 
 /** Measurements by section key, then by contestant name. */
 type Results = Map<string, Map<string, Measurement>>;
-
-function measureOptions(options: SuiteOptions) {
-  return options.quick
-    ? { repetitions: 5, warmupRepetitions: 2, sampleMs: 10, log: options.log, rewarm: true }
-    : { repetitions: 9, warmupRepetitions: 2, sampleMs: 40, log: options.log, rewarm: true };
-}
 
 function sectionTable(target: Section, measurements: readonly Measurement[]): Table {
   const baseline = measurements.find((m) => m.name === NAMES.bare);
@@ -68,6 +55,14 @@ function sectionTable(target: Section, measurements: readonly Measurement[]): Ta
 
 // ── targets ────────────────────────────────────────────────────────────────
 
+/** Paths measured in child processes with a pinned nursery size, once per size. */
+const PINNED_PATHS: ReadonlySet<Path> = new Set<Path>(['success']);
+
+/** The result keys of pinned sections: one per section and nursery size. */
+function pinnedKeys(sectionKeys: readonly string[]): string[] {
+  return sectionKeys.flatMap((key) => NURSERIES.map((nursery) => `${key} · ${nursery.key}`));
+}
+
 function lookup(results: Results, key: string, name: string): Measurement | undefined {
   return results.get(key)?.get(name);
 }
@@ -79,8 +74,8 @@ function lookup(results: Results, key: string, name: string): Measurement | unde
  */
 function overheadChecks(results: Results): Check[] {
   const checks: Check[] = [];
-  for (const key of ['success/serial', 'success/concurrent']) {
-    const mode = key.split('/')[1];
+  for (const key of pinnedKeys(['success/serial', 'success/concurrent'])) {
+    const mode = key.slice('success/'.length);
     for (const [name, what, reportOnly] of [
       [NAMES.faultlineFull, 'parent unsampled', false],
       [NAMES.faultlineFullRoot, 'root call, AlwaysOff sampler asked', true],
@@ -138,8 +133,8 @@ function fastFailChecks(results: Results): Check[] {
 
 /** Timeout ≥ 10× cheaper than cockatiel's, compared on overhead over the bare call (the stricter reading). */
 function timeoutChecks(results: Results): Check[] {
-  return ['success/serial', 'success/concurrent'].map((key) => {
-    const target = `timeout ${key.split('/')[1]}: Faultline's overhead ≥ 10× below cockatiel's (abortOnReturn: false)`;
+  return pinnedKeys(['success/serial', 'success/concurrent']).map((key) => {
+    const target = `timeout ${key.slice('success/'.length)}: Faultline's overhead ≥ 10× below cockatiel's (abortOnReturn: false)`;
     const baseline = lookup(results, key, NAMES.bare);
     const ours = lookup(results, key, NAMES.faultlineTimeout);
     const theirs = lookup(results, key, NAMES.cockatielTimeout);
@@ -266,23 +261,35 @@ export const instrumentationSuite: Suite = {
     const asyncLocalStorage = options.flags.has('als');
     const telemetry = startBenchTelemetry({ asyncLocalStorage });
     const faultline = faultlineContestants(telemetry);
-    const specs: ContestantSpec[] = [
-      bare,
-      opossumNoTimeout,
-      opossumWithTimeout,
-      cockatielBreakerOnly,
-      cockatielBulkheadBreaker,
-      cockatielBulkheadBreakerTimeout,
-      cockatielTimeoutNoAbort,
-      cockatielTimeoutDefault,
-      ...faultline.specs,
-    ];
+    const specs: ContestantSpec[] = contestantSpecs(faultline);
     const selected = (title: string) => !options.grep || options.grep.test(title);
     const tables: Table[] = [];
     const results: Results = new Map();
 
+    // The sections the overhead and timeout targets read run in child processes, once per pinned
+    // nursery size (see instrumentation/nursery.ts); the others here.
+    const pinned = SECTIONS.filter((target) => PINNED_PATHS.has(target.path) && selected(target.title));
+    for (const nursery of NURSERIES) {
+      if (pinned.length === 0) break;
+      options.log(`· ${pinned.map((target) => target.title).join(', ')} — child process, ${nursery.flag}`);
+      const report = await measureInNursery(nursery, {
+        sections: pinned.map((target) => target.key),
+        quick: options.quick,
+        asyncLocalStorage,
+      });
+      for (const target of pinned) {
+        const measurements = report.sections[target.key] ?? [];
+        results.set(`${target.key} · ${nursery.key}`, new Map(measurements.map((m) => [m.name, m])));
+        const table = sectionTable(target, measurements);
+        tables.push({
+          ...table,
+          title: `${table.title} · ${nursery.title}`,
+          notes: [`child process with ${nursery.flag}; V8 new space reached ${formatBytes(report.newSpaceBytes)}`],
+        });
+      }
+    }
     for (const target of SECTIONS) {
-      if (!selected(target.title)) continue;
+      if (PINNED_PATHS.has(target.path) || !selected(target.title)) continue;
       options.log(`· ${target.title}`);
       const measurements = await measureSection(target, specs, measureOptions(options));
       results.set(target.key, new Map(measurements.map((m) => [m.name, m])));
