@@ -1,3 +1,4 @@
+import { systemNow } from '../clock.js';
 import { type CallScope, finishCall } from '../telemetry/callScope.js';
 import type { DeadlineEntry, DeadlineSlot } from './deadlineScheduler.js';
 import { type PromiseSettlers, pendingPromise } from './pendingPromise.js';
@@ -119,7 +120,7 @@ export class InlineRun<T> implements PromiseSettlers<T>, DeadlineEntry {
   ) {
     this.entered = start;
     this.signal = signal;
-    this.started = Number.isNaN(started) && call.chain.timed[start] === 1 ? performance.now() : started;
+    this.started = Number.isNaN(started) && call.chain.timed[start] === 1 ? systemNow() : started;
   }
 
   /** Deadline of the run's deadline stage. */
@@ -151,7 +152,7 @@ export class InlineRun<T> implements PromiseSettlers<T>, DeadlineEntry {
 
   /** Runs exits from stage `from` down to the run's first; false if stopped at a settled barrier. */
   private exitFrom(from: number, error: unknown, threw: boolean): boolean {
-    if (!Number.isNaN(this.started)) this.ended = performance.now();
+    if (!Number.isNaN(this.started)) this.ended = systemNow();
     const stages = this.call.chain.stages;
     for (let i = from; i >= this.start; i--) {
       if (!(stages[i] as InlineStage).exit(this as unknown as InlineRun<unknown>, error, threw)) return false;
@@ -222,7 +223,7 @@ function rejectAborted<T>(
   finishesCall: boolean,
 ): Promise<never> {
   const rejection = call.failFast(Promise.reject(signal.reason), signal.reason);
-  if (finishesCall) finishCall(call.scope as CallScope, true, signal.reason, startedAt, performance.now());
+  if (finishesCall) finishCall(call.scope as CallScope, true, signal.reason, startedAt, systemNow());
   return rejection;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TimeoutError } from '../errors.js';
 import { circuitBreaker } from './circuitBreaker.js';
 import { compose } from './compose.js';
@@ -43,5 +43,21 @@ describe('policies on the system clock', () => {
     await breaker.execute(() => wait(15));
     expect(breaker.stats().slowCalls).toBe(2);
     expect(breaker.state).toBe('open');
+  });
+
+  it('follows fake timers installed after the package loaded (clock.ts reads the global again)', async () => {
+    vi.useFakeTimers();
+    try {
+      const breaker = circuitBreaker({ name: 'system-clock-fake', minimumCalls: 100, slowCallDurationMs: 1_000 });
+      const outcome = compose(breaker, timeout({ ms: 5_000 }))
+        .execute(never)
+        .catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(5_001);
+      expect(await outcome).toBeInstanceOf(TimeoutError);
+      // The 5 s the call took are fake time too: a slow call for the breaker.
+      expect(breaker.stats()).toMatchObject({ calls: 1, slowCalls: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

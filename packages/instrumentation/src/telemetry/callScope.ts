@@ -8,6 +8,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { systemNow } from '../clock.js';
 import { runInline } from '../policies/inlineRun.js';
 import type { BoundaryCall } from '../policies/policy.js';
 import type { FixedHistogram } from './fixedHistogram.js';
@@ -244,7 +245,7 @@ function endSpan(span: Span, recording: boolean, outcome: Outcome, error: unknow
 export function runAsCall<T>(call: BoundaryCall<T>, signal: AbortSignal): Promise<T> {
   const endpoint = call.endpoint;
   endpoint.inflight.value++;
-  const startedAt = performance.now();
+  const startedAt = systemNow();
   const span = startCallSpan(endpoint);
   const end = call.chain.runEnd[0] as number;
   if (span === NOOP_SPAN) return runInline(call, 0, end, signal, startedAt, true);
@@ -271,7 +272,7 @@ function runWithSpan<T>(call: BoundaryCall<T>, span: Span, end: number, signal: 
     ) as Promise<T>;
   } catch (error) {
     // Only a throwing context manager gets here; the call did not run.
-    finishCall(call, true, error, startedAt, performance.now());
+    finishCall(call, true, error, startedAt, systemNow());
     return Promise.reject(error);
   }
 }
