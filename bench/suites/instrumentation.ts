@@ -14,11 +14,11 @@ import CircuitBreaker from 'opossum';
 import { type Measurement, measureInterleaved, pairedDifference, pairedRatio } from '../lib/interleave.js';
 import { formatBytes, formatNumber, formatRange, formatRatio } from '../lib/stats.js';
 import type { Check, Suite, SuiteOptions, Table } from '../lib/suite.js';
-import { CONFIG, type ContestantSpec, type Path } from './instrumentation/contestant.js';
+import { CONFIG, type ContestantSpec } from './instrumentation/contestant.js';
 import { faultlineContestants } from './instrumentation/faultline.js';
 import { bytesPerInstance, type Flatness, heapAcrossCalls, type PerInstance } from './instrumentation/memory.js';
 import { NAMES } from './instrumentation/names.js';
-import { measureInNursery, NURSERIES } from './instrumentation/nursery.js';
+import { isPinned, measureInNursery, NURSERIES, pinnedKey } from './instrumentation/nursery.js';
 import { measureSection, SECTIONS, type Section } from './instrumentation/paths.js';
 import { contestantSpecs } from './instrumentation/roster.js';
 import { measureOptions } from './instrumentation/sampling.js';
@@ -55,13 +55,10 @@ function sectionTable(target: Section, measurements: readonly Measurement[]): Ta
 
 // ── targets ────────────────────────────────────────────────────────────────
 
-/** Paths measured in child processes with a pinned nursery size, once per size. */
-const PINNED_PATHS: ReadonlySet<Path> = new Set<Path>(['success']);
-
-/** The result keys of pinned sections: one per section and nursery size. */
-function pinnedKeys(sectionKeys: readonly string[]): string[] {
-  return sectionKeys.flatMap((key) => NURSERIES.map((nursery) => `${key} · ${nursery.key}`));
-}
+/** The closed/success sections, one per mode and pinned nursery size: the label a target names and the results key. */
+const SUCCESS_SECTIONS = (['serial', 'concurrent'] as const).flatMap((mode) =>
+  NURSERIES.map((nursery) => ({ label: `${mode} · ${nursery.key}`, key: pinnedKey(`success/${mode}`, nursery) })),
+);
 
 function lookup(results: Results, key: string, name: string): Measurement | undefined {
   return results.get(key)?.get(name);
@@ -74,8 +71,7 @@ function lookup(results: Results, key: string, name: string): Measurement | unde
  */
 function overheadChecks(results: Results): Check[] {
   const checks: Check[] = [];
-  for (const key of pinnedKeys(['success/serial', 'success/concurrent'])) {
-    const mode = key.slice('success/'.length);
+  for (const { label: mode, key } of SUCCESS_SECTIONS) {
     for (const [name, what, reportOnly] of [
       [NAMES.faultlineFull, 'parent unsampled', false],
       [NAMES.faultlineFullRoot, 'root call, AlwaysOff sampler asked', true],
@@ -133,8 +129,8 @@ function fastFailChecks(results: Results): Check[] {
 
 /** Timeout ≥ 10× cheaper than cockatiel's, compared on overhead over the bare call (the stricter reading). */
 function timeoutChecks(results: Results): Check[] {
-  return pinnedKeys(['success/serial', 'success/concurrent']).map((key) => {
-    const target = `timeout ${key.slice('success/'.length)}: Faultline's overhead ≥ 10× below cockatiel's (abortOnReturn: false)`;
+  return SUCCESS_SECTIONS.map(({ label, key }) => {
+    const target = `timeout ${label}: Faultline's overhead ≥ 10× below cockatiel's (abortOnReturn: false)`;
     const baseline = lookup(results, key, NAMES.bare);
     const ours = lookup(results, key, NAMES.faultlineTimeout);
     const theirs = lookup(results, key, NAMES.cockatielTimeout);
@@ -268,7 +264,7 @@ export const instrumentationSuite: Suite = {
 
     // The sections the overhead and timeout targets read run in child processes, once per pinned
     // nursery size (see instrumentation/nursery.ts); the others here.
-    const pinned = SECTIONS.filter((target) => PINNED_PATHS.has(target.path) && selected(target.title));
+    const pinned = SECTIONS.filter((target) => isPinned(target) && selected(target.title));
     for (const nursery of NURSERIES) {
       if (pinned.length === 0) break;
       options.log(`· ${pinned.map((target) => target.title).join(', ')} — child process, ${nursery.flag}`);
@@ -279,7 +275,7 @@ export const instrumentationSuite: Suite = {
       });
       for (const target of pinned) {
         const measurements = report.sections[target.key] ?? [];
-        results.set(`${target.key} · ${nursery.key}`, new Map(measurements.map((m) => [m.name, m])));
+        results.set(pinnedKey(target.key, nursery), new Map(measurements.map((m) => [m.name, m])));
         const table = sectionTable(target, measurements);
         tables.push({
           ...table,
@@ -289,7 +285,7 @@ export const instrumentationSuite: Suite = {
       }
     }
     for (const target of SECTIONS) {
-      if (PINNED_PATHS.has(target.path) || !selected(target.title)) continue;
+      if (isPinned(target) || !selected(target.title)) continue;
       options.log(`· ${target.title}`);
       const measurements = await measureSection(target, specs, measureOptions(options));
       results.set(target.key, new Map(measurements.map((m) => [m.name, m])));

@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Measurement } from '../../lib/interleave.js';
+import type { Section } from './paths.js';
 
 export interface Nursery {
   readonly key: string;
@@ -32,6 +33,16 @@ export const NURSERIES: readonly Nursery[] = [
   { key: 'nursery ≤ 4 MB', title: 'V8 semi-spaces ≤ 4 MB', flag: '--max-semi-space-size=4' },
   { key: 'nursery 16 MB', title: 'V8 semi-spaces 16 MB (its maximum)', flag: '--min-semi-space-size=16' },
 ];
+
+/** Whether `section` is measured once per nursery size in child processes (the sections the overhead and timeout targets read). */
+export function isPinned(section: Section): boolean {
+  return section.path === 'success';
+}
+
+/** Where the measurements of a pinned section in one nursery size are kept (`success/serial · nursery ≤ 4 MB`). */
+export function pinnedKey(sectionKey: string, nursery: Nursery): string {
+  return `${sectionKey} · ${nursery.key}`;
+}
 
 /** What the child process prints on stdout. */
 export interface NurseryReport {
