@@ -22,6 +22,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
+import { systemNow } from '../clock.js';
 import { ATTR, DURATION_BUCKETS_S, METRIC, SCOPE_NAME, SCOPE_VERSION, UNIT } from '../telemetry/names.js';
 import { skippedUnder } from '../telemetry/tracingOptions.js';
 import { SAGA_STEP_STATUS, type SagaStatus, type SagaStepKind, sagaSpanName, sagaStepSpanName } from './sagaNames.js';
@@ -116,7 +117,7 @@ export class StepTelemetry {
   /** The parent context with this step's span active: run the step inside it. */
   readonly context: Context;
   readonly span: Span;
-  private readonly startedAt = performance.now();
+  private readonly startedAt = systemNow();
   private ended = false;
 
   constructor(
@@ -168,7 +169,7 @@ export class StepTelemetry {
         [ATTR.SAGA_STEP_STATUS]: status,
       };
       if (this.id.sagaName !== undefined) attributes[ATTR.SAGA_NAME] = this.id.sagaName;
-      this.instruments?.stepDuration.record((performance.now() - this.startedAt) / 1000, attributes);
+      this.instruments?.stepDuration.record((systemNow() - this.startedAt) / 1000, attributes);
     });
   }
 }
@@ -180,7 +181,7 @@ export class SagaRunTelemetry {
   private readonly tracer: Tracer | undefined;
   private readonly instruments: SagaInstruments | undefined;
   private readonly root: Span;
-  private readonly startedAt = performance.now();
+  private readonly startedAt = systemNow();
 
   constructor(
     private readonly sagaName: string,
@@ -228,7 +229,7 @@ export class SagaRunTelemetry {
     safely('recording saga metrics', undefined, () => {
       const attributes = { [ATTR.SAGA_NAME]: this.sagaName, [ATTR.SAGA_STATUS]: status };
       this.instruments?.runs.add(1, attributes);
-      this.instruments?.duration.record((performance.now() - this.startedAt) / 1000, attributes);
+      this.instruments?.duration.record((systemNow() - this.startedAt) / 1000, attributes);
     });
   }
 }
